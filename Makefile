@@ -1,0 +1,145 @@
+# clonexec: plain make.
+#   make                 library (.so + .a), CLI, tests
+#   make check           run every test through prove (as root)
+#   make demo            the README's main job
+#   make install PREFIX=/usr/local DESTDIR=
+#   make check-asan      the suite under AddressSanitizer + UBSan
+#   make check-valgrind  the suite under valgrind memcheck
+#   make bench / bench-quick, make fuzz, make stress: see their .mk files
+
+# One version source: the public header.
+hdr_version = $(shell sed -n 's/^\#define CX_VERSION_$(1) //p' include/clonexec.h)
+MAJOR := $(call hdr_version,MAJOR)
+MINOR := $(call hdr_version,MINOR)
+PATCH := $(call hdr_version,PATCH)
+VERSION := $(MAJOR).$(MINOR).$(PATCH)
+
+CC ?= cc
+O ?= build
+CFLAGS ?= -O2 -g
+WARN := -Wall -Wextra -Werror
+CPPFLAGS += -D_GNU_SOURCE -Iinclude
+ARCH := $(shell $(CC) -dumpmachine | cut -d- -f1)
+
+ifeq ($(SANITIZE),1)
+SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+endif
+
+PREFIX ?= /usr/local
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+
+SONAME := libclonexec.so.$(MAJOR)
+LIB_SRCS := $(filter-out src/child.c,$(wildcard src/*.c))
+LIB_OBJS := $(LIB_SRCS:src/%.c=$(O)/lib/%.o) $(O)/lib/child.o $(O)/lib/clone.o
+LIB_HDRS := include/clonexec.h $(wildcard src/*.h) $(wildcard src/arch/*/*.h)
+
+# The child runs between clone and execve in the parent's memory: no
+# sanitizer (its shadow memory and TLS belong to the parent), no stack
+# protector (a TLS read), no loop-to-memset rewriting (a libc call).
+CHILD_CFLAGS := -fno-sanitize=all -fno-stack-protector -fno-tree-loop-distribute-patterns \
+	-fno-builtin -fno-exceptions -fno-asynchronous-unwind-tables
+
+TOOL_SRCS := $(wildcard tools/*.c)
+TOOL_LIBS := $(shell pkg-config --libs --static libcap 2>/dev/null || echo -lcap)
+TEST_LIB_SRCS := $(wildcard tests/lib/*.c)
+TEST_SRCS := $(wildcard tests/t-*.c)
+TEST_BINS := $(TEST_SRCS:tests/%.c=$(O)/tests/%)
+TEST_HELPER_SRCS := $(wildcard tests/helpers/*.c)
+TEST_HELPERS := $(TEST_HELPER_SRCS:tests/helpers/%.c=$(O)/tests/helpers/%)
+TEST_SCRIPTS := $(wildcard tests/t-*.sh)
+
+.PHONY: all lib tools tests check demo install clean check-asan check-valgrind check-child
+all: lib tools tests
+
+lib: $(O)/libclonexec.a $(O)/$(SONAME) $(O)/libclonexec.so $(O)/clonexec.pc
+
+$(O)/lib/%.o: src/%.c $(LIB_HDRS) | $(O)/lib
+	$(CC) $(CPPFLAGS) -Isrc $(CFLAGS) $(WARN) $(SANFLAGS) -fPIC -fvisibility=hidden -c $< -o $@
+
+$(O)/lib/child.o: src/child.c $(LIB_HDRS) | $(O)/lib
+	$(CC) $(CPPFLAGS) -Isrc $(CFLAGS) $(WARN) $(CHILD_CFLAGS) -fPIC -fvisibility=hidden -c $< -o $@
+
+$(O)/lib/clone.o: src/arch/$(ARCH)/clone.S | $(O)/lib
+	$(CC) $(CFLAGS) -fPIC -c $< -o $@
+
+$(O)/libclonexec.a: $(LIB_OBJS)
+	rm -f $@
+	ar rcs $@ $^
+
+$(O)/libclonexec.so.$(VERSION): $(LIB_OBJS) src/libclonexec.map
+	$(CC) $(CFLAGS) $(SANFLAGS) -shared -Wl,-soname,$(SONAME) \
+		-Wl,--version-script,src/libclonexec.map -Wl,-z,defs -o $@ $(LIB_OBJS)
+
+$(O)/$(SONAME): $(O)/libclonexec.so.$(VERSION)
+	ln -sf libclonexec.so.$(VERSION) $@
+
+$(O)/libclonexec.so: $(O)/$(SONAME)
+	ln -sf $(SONAME) $@
+
+$(O)/clonexec.pc: src/clonexec.pc.in include/clonexec.h | $(O)
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+	    -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@VERSION@|$(VERSION)|' $< > $@
+
+tools: $(if $(TOOL_SRCS),$(O)/clonexec)
+
+$(O)/clonexec: $(TOOL_SRCS) $(wildcard tools/*.h) $(O)/libclonexec.a
+	$(CC) $(CPPFLAGS) -Itools $(CFLAGS) $(WARN) $(SANFLAGS) -o $@ $(TOOL_SRCS) \
+		$(O)/libclonexec.a $(TOOL_LIBS)
+
+tests: $(TEST_BINS) $(TEST_HELPERS)
+
+$(O)/tests/%: tests/%.c $(TEST_LIB_SRCS) $(wildcard tests/lib/*.h) $(O)/libclonexec.a | $(O)/tests
+	$(CC) $(CPPFLAGS) -Isrc -Itests/lib $(CFLAGS) $(WARN) $(SANFLAGS) -o $@ $< \
+		$(TEST_LIB_SRCS) $(O)/libclonexec.a -lpthread
+
+$(O)/tests/helpers/%: tests/helpers/%.c | $(O)/tests/helpers
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -o $@ $<
+
+$(O) $(O)/lib $(O)/tests $(O)/tests/helpers:
+	mkdir -p $@
+
+# The child object may call nothing: any undefined symbol is a libc call.
+check-child: $(O)/lib/child.o
+	@undef=$$(nm -u $< | grep -v '_GLOBAL_OFFSET_TABLE_' || true); \
+	if [ -n "$$undef" ]; then echo "child.o calls out: $$undef"; exit 1; fi; \
+	echo "child.o: no undefined symbols"
+
+# Tests find the build through CX_BUILD; prove runs programs and scripts.
+PROVE ?= prove
+PROVE_FLAGS ?=
+check: all check-child
+	CX_BUILD=$(abspath $(O)) $(PROVE) $(PROVE_FLAGS) --exec tests/run-one \
+		$(TEST_BINS) $(TEST_SCRIPTS)
+
+check-asan:
+	$(MAKE) O=build-asan SANITIZE=1 CC=$(CC) check
+
+check-valgrind: all
+	CX_BUILD=$(abspath $(O)) CX_VALGRIND=1 $(PROVE) $(PROVE_FLAGS) --exec tests/run-one \
+		$(TEST_BINS)
+
+demo: all
+	./tools/demo.sh $(O)/clonexec
+
+install: lib tools
+	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(BINDIR) \
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3
+	install -m 644 include/clonexec.h $(DESTDIR)$(INCLUDEDIR)/
+	install -m 644 $(O)/libclonexec.a $(DESTDIR)$(LIBDIR)/
+	install -m 755 $(O)/libclonexec.so.$(VERSION) $(DESTDIR)$(LIBDIR)/
+	ln -sf libclonexec.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libclonexec.so
+	install -m 644 $(O)/clonexec.pc $(DESTDIR)$(LIBDIR)/pkgconfig/
+	if [ -x $(O)/clonexec ]; then install -m 755 $(O)/clonexec $(DESTDIR)$(BINDIR)/; fi
+	for m in man/*.1; do [ -f "$$m" ] && install -m 644 "$$m" $(DESTDIR)$(MANDIR)/man1/; done; true
+	for m in man/*.3; do [ -f "$$m" ] && install -m 644 "$$m" $(DESTDIR)$(MANDIR)/man3/; done; true
+
+clean:
+	rm -rf build build-asan build-fuzz
+
+-include bench/bench.mk
+-include fuzz/fuzz.mk
+-include tests/stress.mk

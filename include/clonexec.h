@@ -1,0 +1,301 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libclonexec: start a program with any mix of what Linux offers a new
+ * process (namespaces, id maps, credentials, capabilities, cgroup,
+ * fds, terminal, signals, rlimits), at vfork cost, with errors that name
+ * the step that failed.
+ *
+ * Conventions:
+ *  - functions return 0 or a negative errno; output parameters come last
+ *    (ret_*) and are untouched on failure, except struct cx_error, which is
+ *    written exactly when a spawn fails;
+ *  - struct cx_attr is size-versioned: set .size = sizeof(struct cx_attr)
+ *    (CX_ATTR() does it). A library older than the caller accepts a larger
+ *    struct only if the bytes it does not know are zero (else -E2BIG);
+ *  - every fd the library opens is O_CLOEXEC.
+ */
+#ifndef CLONEXEC_H
+#define CLONEXEC_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/resource.h>
+#include <sys/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define CX_VERSION_MAJOR 0
+#define CX_VERSION_MINOR 1
+#define CX_VERSION_PATCH 0
+
+#ifndef CX_EXPORT
+#define CX_EXPORT __attribute__((visibility("default")))
+#endif
+
+/* One range of an id map: ids [inside, inside+count) in the new user
+ * namespace are ids [outside, outside+count) in the parent's. */
+struct cx_id_map {
+	uint32_t inside;
+	uint32_t outside;
+	uint32_t count;
+};
+
+#define CX_RLIM_INFINITY UINT64_MAX
+
+/* A resource limit for the child (prlimit semantics). */
+struct cx_rlimit {
+	int resource;   /* RLIMIT_* */
+	uint64_t soft;  /* CX_RLIM_INFINITY: unlimited */
+	uint64_t hard;
+};
+
+/* Flags for cx_attr.flags. */
+enum cx_attr_flag {
+	/* Start a new session (setsid). */
+	CX_ATTR_SETSID = 1ULL << 0,
+	/* Put the child in process group pgid (0: a new group led by the child). */
+	CX_ATTR_SETPGID = 1ULL << 1,
+	/* Make the child's process group the foreground group of the terminal
+	 * ctty_fd (implies SETPGID). The signal mask is restored only after it,
+	 * so the child never sees SIGTTOU for it. Not with SETCTTY. */
+	CX_ATTR_FOREGROUND = 1ULL << 2,
+	/* Make ctty_fd the child's controlling terminal (TIOCSCTTY); needs
+	 * SETSID. Not with FOREGROUND. */
+	CX_ATTR_SETCTTY = 1ULL << 3,
+	/* Give up the controlling terminal (TIOCNOTTY on ctty_fd). */
+	CX_ATTR_NOCTTY = 1ULL << 4,
+	/* PTRACE_TRACEME just before execve: the caller becomes the tracer and
+	 * the child stops with SIGTRAP after the exec. */
+	CX_ATTR_PTRACE = 1ULL << 5,
+	/* Change credentials to uid, gid and groups (setgroups, setgid, setuid). */
+	CX_ATTR_CREDENTIAL = 1ULL << 6,
+	/* With CREDENTIAL: leave the supplementary groups as they are. */
+	CX_ATTR_NO_SETGROUPS = 1ULL << 7,
+	/* With a gid map: write "allow" to setgroups instead of "deny". An
+	 * unprivileged caller's gid map needs "deny". */
+	CX_ATTR_SETGROUPS_ALLOW = 1ULL << 8,
+	/* Close every fd of the child except those of the fd plan (files), or
+	 * except 0, 1 and 2 when there is no plan. */
+	CX_ATTR_CLOSE_OTHER_FDS = 1ULL << 9,
+	/* Do not make / MS_REC|MS_PRIVATE in a new mount namespace (by default
+	 * it is, so the child's mounts never propagate back). */
+	CX_ATTR_KEEP_PROPAGATION = 1ULL << 10,
+	/* Start the child in the cgroup v2 directory cgroup_fd, atomically
+	 * (clone3 CLONE_INTO_CGROUP). */
+	CX_ATTR_CGROUP = 1ULL << 11,
+	/* The child's signal mask is sigmask (default: the caller's mask). */
+	CX_ATTR_SIGMASK = 1ULL << 12,
+	/* Reset the signals in sigdefault to SIG_DFL, ignored ones included.
+	 * Handlers are always reset; this also resets ignored signals. */
+	CX_ATTR_SIGDEFAULT = 1ULL << 13,
+	/* Fail with ENOSYS rather than fall back to a pid-only handle when the
+	 * kernel cannot give a pidfd. */
+	CX_ATTR_REQUIRE_PIDFD = 1ULL << 14,
+	/* Set no_new_privs: execve never grants privileges (setuid bits, file
+	 * capabilities). */
+	CX_ATTR_NO_NEW_PRIVS = 1ULL << 15,
+	/* The child's umask is umask. */
+	CX_ATTR_UMASK = 1ULL << 16,
+};
+
+/* The namespace flags accepted in cloneflags and unshareflags. */
+#define CX_NAMESPACE_FLAGS (0x10000000ULL /* CLONE_NEWUSER */ | 0x20000000ULL /* CLONE_NEWPID */ | \
+			    0x00020000ULL /* CLONE_NEWNS */ | 0x40000000ULL /* CLONE_NEWNET */ | \
+			    0x04000000ULL /* CLONE_NEWUTS */ | 0x08000000ULL /* CLONE_NEWIPC */ | \
+			    0x02000000ULL /* CLONE_NEWCGROUP */ | 0x00000080ULL /* CLONE_NEWTIME */)
+
+/*
+ * What the child gets. Zero means "not asked for" for every field; fields
+ * whose zero is meaningful (uid, cgroup_fd, sigmask...) are read only when
+ * their flag is set.
+ */
+struct cx_attr {
+	size_t size;          /* sizeof(struct cx_attr) as the caller knows it */
+	uint64_t flags;       /* enum cx_attr_flag */
+
+	const char *dir;      /* chdir here (after chroot) */
+	const char *chroot;   /* chroot here */
+
+	/* The fd plan: child fd i is a copy of the caller's fd files[i], or
+	 * closed when files[i] is -1; fds 0-2 missing from a shorter plan are
+	 * closed. files == NULL: the child has the caller's fds as they are
+	 * (minus close-on-exec ones). */
+	const int *files;
+	unsigned int nfiles;
+
+	/* The terminal, as a child fd number (after the fd plan), for
+	 * FOREGROUND, SETCTTY and NOCTTY. Default 0. */
+	int ctty_fd;
+
+	/* CX_ATTR_CREDENTIAL */
+	uid_t uid;
+	gid_t gid;
+	unsigned int ngroups;
+	const gid_t *groups;
+
+	uint64_t cloneflags;      /* namespaces created by clone (CX_NAMESPACE_FLAGS) */
+	uint64_t unshareflags;    /* namespaces created by the child with unshare */
+
+	/* Id maps for the new user namespace (from cloneflags or unshareflags);
+	 * an error without one. */
+	const struct cx_id_map *uid_map;
+	unsigned int nuid_map;
+	unsigned int ngid_map;
+	const struct cx_id_map *gid_map;
+
+	uint64_t ambient_caps;    /* bit n: raise capability n as ambient */
+
+	int cgroup_fd;            /* CX_ATTR_CGROUP */
+	pid_t pgid;               /* CX_ATTR_SETPGID */
+	int pdeathsig;            /* signal on the death of the calling thread; 0: none */
+	mode_t umask;             /* CX_ATTR_UMASK */
+
+	sigset_t sigmask;         /* CX_ATTR_SIGMASK */
+	sigset_t sigdefault;      /* CX_ATTR_SIGDEFAULT */
+
+	const struct cx_rlimit *rlimits;
+	unsigned int nrlimits;
+};
+
+/* Declare a struct cx_attr with its size set: CX_ATTR(a, .dir = "/tmp"); */
+#define CX_ATTR(name, ...) struct cx_attr name = { .size = sizeof(struct cx_attr), __VA_ARGS__ }
+
+/* The steps of a spawn; values and names are stable. */
+enum cx_step {
+	CX_STEP_NONE = 0,          /* "none" */
+	CX_STEP_CHECK,             /* "check attributes": invalid input, nothing started */
+	CX_STEP_PREPARE,           /* "prepare": parent resources (memory, fds) */
+	CX_STEP_LOOKUP,            /* "look up program": PATH search */
+	CX_STEP_OPEN_PARENT_PIDFD, /* "open parent pidfd": for a race-free pdeathsig */
+	CX_STEP_CLONE3,            /* "clone3" */
+	CX_STEP_CLONE,             /* "clone" */
+	CX_STEP_PIDFD_OPEN,        /* "pidfd_open" */
+	CX_STEP_WRITE_UID_MAP,     /* "write uid_map" */
+	CX_STEP_WRITE_SETGROUPS,   /* "write setgroups" */
+	CX_STEP_WRITE_GID_MAP,     /* "write gid_map" */
+	CX_STEP_WAIT_MAPS,         /* "wait for id maps" */
+	CX_STEP_RESET_SIGNALS,     /* "reset signal handlers" */
+	CX_STEP_KEEPCAPS,          /* "keep capabilities" */
+	CX_STEP_SETSID,            /* "setsid" */
+	CX_STEP_SETPGID,           /* "setpgid" */
+	CX_STEP_FOREGROUND,        /* "set foreground group" (TIOCSPGRP) */
+	CX_STEP_SIGMASK,           /* "set signal mask" */
+	CX_STEP_UNSHARE,           /* "unshare" */
+	CX_STEP_MOUNT_PRIVATE,     /* "make mounts private" */
+	CX_STEP_CHROOT,            /* "chroot" */
+	CX_STEP_SETRLIMIT,         /* "setrlimit" */
+	CX_STEP_SETGROUPS,         /* "setgroups" */
+	CX_STEP_SETGID,            /* "setgid" */
+	CX_STEP_SETUID,            /* "setuid" */
+	CX_STEP_CAPSET,            /* "capset" */
+	CX_STEP_AMBIENT,           /* "raise ambient capability" */
+	CX_STEP_CHDIR,             /* "chdir" */
+	CX_STEP_PDEATHSIG,         /* "set parent-death signal" */
+	CX_STEP_NO_NEW_PRIVS,      /* "no_new_privs" */
+	CX_STEP_UMASK,             /* "umask" */
+	CX_STEP_DUP,               /* "dup fd" */
+	CX_STEP_KEEP_FD,           /* "clear close-on-exec" */
+	CX_STEP_CLOSE_FD,          /* "close fd" */
+	CX_STEP_CLOSE_OTHERS,      /* "close other fds" */
+	CX_STEP_NOCTTY,            /* "detach terminal" (TIOCNOTTY) */
+	CX_STEP_SETCTTY,           /* "set controlling terminal" (TIOCSCTTY) */
+	CX_STEP_PTRACE,            /* "ptrace traceme" */
+	CX_STEP_EXECVE,            /* "execve" */
+	CX_STEP_MAX_
+};
+
+#define CX_ERROR_OBJECT_MAX 4096
+
+/* Where and why a spawn failed. */
+struct cx_error {
+	int step;          /* enum cx_step */
+	int error;         /* positive errno */
+	int index;         /* position in cx_explain()'s list from 1; 0: before it */
+	int reserved;
+	/* What the step worked on ("/srv/x", "uid 1000", "fd 5 to 1"), or a
+	 * reason for CX_STEP_CHECK ("uid_map: ranges overlap"); may be empty. */
+	char object[CX_ERROR_OBJECT_MAX];
+};
+
+/* How a child ended. */
+struct cx_status {
+	int exited;        /* 1: exited with exit_code; 0: killed by signal */
+	int exit_code;
+	int signal;        /* the killing signal, or 0 */
+	int core_dumped;
+	struct rusage rusage; /* of the child (and its reaped descendants) */
+	uint64_t reserved[4];
+};
+
+struct cx_process;
+
+/*
+ * Start path (no PATH search) with argv and envp (NULL: the caller's
+ * environ) and attr (NULL: nothing special). On success *ret_process is a
+ * handle to release with cx_process_release(). On failure nothing was left
+ * behind (no zombie, no fd) and *ret_error (if not NULL) tells the step.
+ */
+CX_EXPORT int cx_spawn(const char *path, char *const argv[], char *const envp[],
+		       const struct cx_attr *attr, struct cx_process **ret_process,
+		       struct cx_error *ret_error);
+
+/* As cx_spawn, but a file without a slash is searched in the caller's PATH
+ * (default "/bin:/usr/bin", as glibc), inside attr->chroot when set.
+ * The search runs in the caller, before the clone. */
+CX_EXPORT int cx_spawnp(const char *file, char *const argv[], char *const envp[],
+			const struct cx_attr *attr, struct cx_process **ret_process,
+			struct cx_error *ret_error);
+
+/* Flags for cx_explain(). */
+enum cx_explain_flag {
+	CX_EXPLAIN_SEARCH_PATH = 1 << 0, /* resolve path as cx_spawnp would */
+};
+
+/* Called once per step: index from 1, the step, who runs it ("parent" or
+ * "child") and a one-line description. A non-zero return stops the walk and
+ * is returned by cx_explain(). */
+typedef int (*cx_explain_fn)(int index, int step, const char *who, const char *text,
+			     void *userdata);
+
+/* Validate and compile like a spawn, start nothing, and report the steps
+ * in the order they would run. */
+CX_EXPORT int cx_explain(const char *path, char *const argv[], char *const envp[],
+			 const struct cx_attr *attr, unsigned int flags, cx_explain_fn fn,
+			 void *userdata, struct cx_error *ret_error);
+
+/* The stable name of a step ("chroot", "write uid_map"), or NULL. */
+CX_EXPORT const char *cx_step_name(int step);
+
+/* "chroot /srv/x: No such file or directory" into buf (always terminated). */
+CX_EXPORT int cx_error_format(const struct cx_error *err, char *buf, size_t len);
+
+CX_EXPORT pid_t cx_process_pid(const struct cx_process *process);
+
+/* The pidfd, or -1 when the kernel gave none; owned by the handle. */
+CX_EXPORT int cx_process_pidfd(const struct cx_process *process);
+
+/* Wait for the child to end: timeout_ms < 0 waits forever, 0 polls.
+ * -ETIMEDOUT when it is still running; -ECHILD once reaped. */
+CX_EXPORT int cx_process_wait(struct cx_process *process, int timeout_ms,
+			      struct cx_status *ret_status);
+
+/* Send sig through the pidfd (no pid-reuse race); -ESRCH once reaped. */
+CX_EXPORT int cx_process_signal(struct cx_process *process, int sig);
+
+/* Close the pidfd and free the handle. A child not yet waited for stays
+ * the caller's child (reap it with waitpid on cx_process_pid()). */
+CX_EXPORT void cx_process_release(struct cx_process *process);
+
+/* prlimit(1)'s name of an RLIMIT_* resource ("nofile"), or NULL. */
+CX_EXPORT const char *cx_rlimit_name(int resource);
+
+/* "0.1.0" */
+CX_EXPORT const char *cx_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

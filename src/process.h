@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef CX_PROCESS_H
+#define CX_PROCESS_H
+
+#include <sys/types.h>
+
+struct cx_process {
+	pid_t pid;
+	int pidfd;     /* owned; -1 without pidfd support */
+	int reaped;
+};
+
+struct cx_process *cx_process_new(void);
+
+#endif

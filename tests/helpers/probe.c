@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What a spawned child sees of itself, printed as key=value lines, for the
+ * tests: probe [fds|status|stat|ns|cwd|root|rlimits|sigs|all]...
+ * Extra verbs: "exit N", "sleep SECONDS", "write-fd FD TEXT".
+ */
+#include <dirent.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+static void fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	int own = d ? dirfd(d) : -1, first = 1;
+
+	printf("fds=");
+	while (d && (e = readdir(d))) {
+		if (e->d_name[0] == '.' || atoi(e->d_name) == own)
+			continue;
+		printf("%s%s", first ? "" : ",", e->d_name);
+		first = 0;
+	}
+	printf("\n");
+	if (d)
+		closedir(d);
+}
+
+static void cat(const char *path)
+{
+	char buf[8192];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return;
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		fwrite(buf, 1, (size_t)n, stdout);
+	close(fd);
+}
+
+static void link_of(const char *key, const char *path)
+{
+	char buf[PATH_MAX];
+	ssize_t n = readlink(path, buf, sizeof(buf) - 1);
+
+	buf[n > 0 ? n : 0] = '\0';
+	printf("%s=%s\n", key, buf);
+}
+
+static void stat_line(void)
+{
+	char buf[1024], *p;
+	int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+	int ppid = 0, pgrp = 0, session = 0, tty = 0, tpgid = 0;
+	char state;
+
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		return;
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	if (p && sscanf(p + 2, "%c %d %d %d %d %d", &state, &ppid, &pgrp, &session, &tty, &tpgid) == 6)
+		printf("pid=%d\nppid=%d\npgrp=%d\nsession=%d\ntty_nr=%d\ntpgid=%d\n", getpid(), ppid,
+		       pgrp, session, tty, tpgid);
+}
+
+static void ns(void)
+{
+	static const char *const names[] = { "user", "pid", "mnt", "net", "uts", "ipc", "cgroup", "time" };
+	char path[64], key[32];
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		snprintf(path, sizeof(path), "/proc/self/ns/%s", names[i]);
+		snprintf(key, sizeof(key), "ns_%s", names[i]);
+		link_of(key, path);
+	}
+}
+
+static void rlimits(void)
+{
+	static const struct { int r; const char *name; } all[] = {
+		{ RLIMIT_NOFILE, "nofile" }, { RLIMIT_NPROC, "nproc" }, { RLIMIT_CORE, "core" },
+		{ RLIMIT_STACK, "stack" },   { RLIMIT_AS, "as" },       { RLIMIT_CPU, "cpu" },
+	};
+
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+		struct rlimit rl;
+
+		getrlimit(all[i].r, &rl);
+		printf("rlimit_%s=%lld:%lld\n", all[i].name,
+		       rl.rlim_cur == RLIM_INFINITY ? -1LL : (long long)rl.rlim_cur,
+		       rl.rlim_max == RLIM_INFINITY ? -1LL : (long long)rl.rlim_max);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *v = argv[i];
+		int all = !strcmp(v, "all");
+
+		if (all || !strcmp(v, "fds"))
+			fds();
+		if (all || !strcmp(v, "status"))
+			cat("/proc/self/status");
+		if (all || !strcmp(v, "stat"))
+			stat_line();
+		if (all || !strcmp(v, "ns"))
+			ns();
+		if (all || !strcmp(v, "cwd"))
+			link_of("cwd", "/proc/self/cwd");
+		if (all || !strcmp(v, "root"))
+			link_of("root", "/proc/self/root");
+		if (all || !strcmp(v, "rlimits"))
+			rlimits();
+		if (all || !strcmp(v, "cgroup"))
+			cat("/proc/self/cgroup");
+		if (all || !strcmp(v, "uid_map"))
+			cat("/proc/self/uid_map");
+		if (!strcmp(v, "exit") && i + 1 < argc)
+			return fflush(stdout), atoi(argv[++i]);
+		if (!strcmp(v, "sleep") && i + 1 < argc)
+			fflush(stdout), sleep((unsigned int)atoi(argv[++i]));
+		if (!strcmp(v, "write-fd") && i + 2 < argc) {
+			int fd = atoi(argv[++i]);
+			const char *text = argv[++i];
+
+			if (write(fd, text, strlen(text)) < 0)
+				return 3;
+		}
+	}
+	return 0;
+}
