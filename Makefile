@@ -39,8 +39,9 @@ LIB_HDRS := include/clonexec.h $(wildcard src/*.h) $(wildcard src/arch/*/*.h)
 # The child runs between clone and execve in the parent's memory: no
 # sanitizer (its shadow memory and TLS belong to the parent), no stack
 # protector (a TLS read), no loop-to-memset rewriting (a libc call).
-CHILD_CFLAGS := -fno-sanitize=all -fno-stack-protector -fno-tree-loop-distribute-patterns \
-	-fno-builtin -fno-exceptions -fno-asynchronous-unwind-tables
+cc_has = $(shell $(CC) $(1) -Werror -E -x c /dev/null >/dev/null 2>&1 && echo $(1))
+CHILD_CFLAGS := -fno-sanitize=all -fno-stack-protector -fno-builtin -fno-exceptions \
+	-fno-asynchronous-unwind-tables $(call cc_has,-fno-tree-loop-distribute-patterns)
 
 TOOL_SRCS := $(wildcard tools/*.c)
 TOOL_LIBS := $(shell pkg-config --libs --static libcap 2>/dev/null || echo -lcap)

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,9 +20,14 @@
 #define CX_NFILES_MAX (1u << 20)
 #define CX_CLONE_NEWUSER 0x10000000ULL
 
-static int fail(struct cx_error *err, int error, const char *what)
+__attribute__((format(printf, 3, 4))) static int fail(struct cx_error *err, int error,
+							 const char *fmt, ...)
 {
-	cx_error_set(err, CX_STEP_CHECK, error, 0, "%s", what);
+	va_list ap;
+
+	va_start(ap, fmt);
+	cx_error_vset(err, CX_STEP_CHECK, error, 0, fmt, ap);
+	va_end(ap);
 	return -error;
 }
 
@@ -63,31 +69,22 @@ static int overlaps(uint32_t a, uint32_t an, uint32_t b, uint32_t bn)
 static int check_map(const char *name, const struct cx_id_map *map, unsigned int n,
 		     struct cx_error *err)
 {
-	char why[96];
-
 	if (n == 0)
 		return 0;
 	if (!map)
-		return snprintf(why, sizeof(why), "%s: NULL with %u ranges", name, n),
-		       fail(err, EINVAL, why);
+		return fail(err, EINVAL, "%s: NULL with %u ranges", name, n);
 	if (n > CX_MAP_LINES_MAX)
-		return snprintf(why, sizeof(why), "%s: %u ranges, the kernel takes at most %d",
-				name, n, CX_MAP_LINES_MAX),
-		       fail(err, EINVAL, why);
+		return fail(err, EINVAL, "%s: %u ranges, the kernel takes at most %d", name, n, CX_MAP_LINES_MAX);
 	for (unsigned int i = 0; i < n; i++) {
 		if (map[i].count == 0)
-			return snprintf(why, sizeof(why), "%s: range %u has count 0", name, i),
-			       fail(err, EINVAL, why);
+			return fail(err, EINVAL, "%s: range %u has count 0", name, i);
 		if ((uint64_t)map[i].inside + map[i].count > 1ULL << 32 ||
 		    (uint64_t)map[i].outside + map[i].count > 1ULL << 32)
-			return snprintf(why, sizeof(why), "%s: range %u goes beyond 2^32", name, i),
-			       fail(err, EINVAL, why);
+			return fail(err, EINVAL, "%s: range %u goes beyond 2^32", name, i);
 		for (unsigned int j = 0; j < i; j++) {
 			if (overlaps(map[i].inside, map[i].count, map[j].inside, map[j].count) ||
 			    overlaps(map[i].outside, map[i].count, map[j].outside, map[j].count))
-				return snprintf(why, sizeof(why), "%s: ranges %u and %u overlap",
-						name, j, i),
-				       fail(err, EINVAL, why);
+				return fail(err, EINVAL, "%s: ranges %u and %u overlap", name, j, i);
 		}
 	}
 	return 0;
@@ -95,8 +92,6 @@ static int check_map(const char *name, const struct cx_id_map *map, unsigned int
 
 static int check_files(const struct cx_attr *a, struct cx_error *err)
 {
-	char why[96];
-
 	if (a->nfiles == 0)
 		return 0;
 	if (!a->files)
@@ -107,11 +102,9 @@ static int check_files(const struct cx_attr *a, struct cx_error *err)
 		int fd = a->files[i];
 
 		if (fd < -1)
-			return snprintf(why, sizeof(why), "files[%u]: %d is not an fd", i, fd),
-			       fail(err, EBADF, why);
+			return fail(err, EBADF, "files[%u]: %d is not an fd", i, fd);
 		if (fd >= 0 && !fd_is_open(fd))
-			return snprintf(why, sizeof(why), "files[%u]: fd %d is not open", i, fd),
-			       fail(err, EBADF, why);
+			return fail(err, EBADF, "files[%u]: fd %d is not open", i, fd);
 	}
 	return 0;
 }
@@ -119,8 +112,6 @@ static int check_files(const struct cx_attr *a, struct cx_error *err)
 static int check_terminal(const struct cx_attr *a, struct cx_error *err)
 {
 	uint64_t f = a->flags;
-	char why[96];
-
 	if ((f & CX_ATTR_SETCTTY) && (f & CX_ATTR_FOREGROUND))
 		return fail(err, EINVAL, "setctty and foreground exclude each other");
 	if ((f & CX_ATTR_SETCTTY) && !(f & CX_ATTR_SETSID))
@@ -128,16 +119,12 @@ static int check_terminal(const struct cx_attr *a, struct cx_error *err)
 	if (!(f & (CX_ATTR_SETCTTY | CX_ATTR_FOREGROUND | CX_ATTR_NOCTTY)))
 		return 0;
 	if (a->ctty_fd < 0)
-		return snprintf(why, sizeof(why), "ctty_fd: %d is not an fd", a->ctty_fd),
-		       fail(err, EBADF, why);
+		return fail(err, EBADF, "ctty_fd: %d is not an fd", a->ctty_fd);
 	if (a->files) {
 		if ((unsigned int)a->ctty_fd >= a->nfiles || a->files[a->ctty_fd] < 0)
-			return snprintf(why, sizeof(why), "ctty_fd: %d is not a child fd",
-					a->ctty_fd),
-			       fail(err, EBADF, why);
+			return fail(err, EBADF, "ctty_fd: %d is not a child fd", a->ctty_fd);
 	} else if (!fd_is_open(a->ctty_fd)) {
-		return snprintf(why, sizeof(why), "ctty_fd: fd %d is not open", a->ctty_fd),
-		       fail(err, EBADF, why);
+		return fail(err, EBADF, "ctty_fd: fd %d is not open", a->ctty_fd);
 	}
 	return 0;
 }
@@ -165,25 +152,18 @@ static int check_credential(const struct cx_attr *a, struct cx_error *err)
 
 static int check_rlimits(const struct cx_attr *a, struct cx_error *err)
 {
-	char why[96];
-
 	if (a->nrlimits && !a->rlimits)
 		return fail(err, EINVAL, "rlimits: NULL with a non-zero count");
 	for (unsigned int i = 0; i < a->nrlimits; i++) {
 		const struct cx_rlimit *r = &a->rlimits[i];
 
 		if (r->resource < 0 || r->resource >= RLIM_NLIMITS)
-			return snprintf(why, sizeof(why), "rlimits[%u]: unknown resource %d", i,
-					r->resource),
-			       fail(err, EINVAL, why);
+			return fail(err, EINVAL, "rlimits[%u]: unknown resource %d", i, r->resource);
 		if (r->soft > r->hard)
-			return snprintf(why, sizeof(why), "rlimits[%u]: soft limit above hard", i),
-			       fail(err, EINVAL, why);
+			return fail(err, EINVAL, "rlimits[%u]: soft limit above hard", i);
 		for (unsigned int j = 0; j < i; j++)
 			if (a->rlimits[j].resource == r->resource)
-				return snprintf(why, sizeof(why), "rlimits[%u]: resource %d given twice",
-						i, r->resource),
-				       fail(err, EINVAL, why);
+				return fail(err, EINVAL, "rlimits[%u]: resource %d given twice", i, r->resource);
 	}
 	return 0;
 }

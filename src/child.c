@@ -193,7 +193,9 @@ static long run_op(const struct cx_plan *plan, const struct cx_op *op)
 	case CX_STEP_WRITE_GID_MAP:
 		return write_file(op->p, op->q, op->a);
 	case CX_STEP_MOUNT_PRIVATE:
-		return cx_sys5(SYS_mount, "none", "/", 0, MS_REC | MS_PRIVATE, 0);
+		/* Source and type are ignored for a propagation change; valgrind
+		 * wants them readable all the same. */
+		return cx_sys5(SYS_mount, "none", "/", "none", MS_REC | MS_PRIVATE, 0);
 	case CX_STEP_CHROOT:
 		return cx_sys1(SYS_chroot, op->p);
 	case CX_STEP_SETRLIMIT:

@@ -91,16 +91,22 @@ const char *cx_signal_name(int sig)
 	return abbrev ? abbrev : rt;
 }
 
-void cx_error_set(struct cx_error *err, int step, int error, int index, const char *fmt, ...)
+void cx_error_vset(struct cx_error *err, int step, int error, int index, const char *fmt,
+		   va_list ap)
 {
-	va_list ap;
-
 	err->step = step;
 	err->error = error;
 	err->index = index;
 	err->reserved = 0;
-	va_start(ap, fmt);
 	vsnprintf(err->object, sizeof(err->object), fmt, ap);
+}
+
+void cx_error_set(struct cx_error *err, int step, int error, int index, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	cx_error_vset(err, step, error, index, fmt, ap);
 	va_end(ap);
 }
 

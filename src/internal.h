@@ -8,6 +8,7 @@
 #define CX_INTERNAL_H
 
 #include <limits.h>
+#include <stdarg.h>
 #include <stdint.h>
 
 #include "clonexec.h"
@@ -113,6 +114,8 @@ int cx_child_main(void *plan);
 
 /* describe.c */
 void cx_op_object(const struct cx_plan *plan, const struct cx_op *op, char *buf, size_t len);
+void cx_error_vset(struct cx_error *err, int step, int error, int index, const char *fmt,
+		   va_list ap) __attribute__((format(printf, 5, 0)));
 void cx_error_set(struct cx_error *err, int step, int error, int index, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 void cx_error_from_op(struct cx_error *err, const struct cx_plan *plan, int index, int error);
