@@ -357,7 +357,10 @@ int cx_plan_compile(struct cx_plan *plan, const char *path, int search, char *co
 	r = prepare_maps(plan, err);
 	if (r < 0)
 		return r;
-	plan->ctty_parent_fd = a->files ? a->files[a->ctty_fd] : a->ctty_fd;
+	/* cx_check vouched for ctty_fd only when a terminal flag uses it. */
+	plan->ctty_parent_fd = -1;
+	if (a->flags & CX_ATTR_FOREGROUND)
+		plan->ctty_parent_fd = a->files ? a->files[a->ctty_fd] : a->ctty_fd;
 
 	/* One allocation for the ops that do not fit inline, the rlimit
 	 * values and the fd plan's scratch copy. */
