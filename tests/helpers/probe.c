@@ -2,7 +2,9 @@
 /*
  * What a spawned child sees of itself, printed as key=value lines, for the
  * tests: probe [fds|status|stat|ns|cwd|root|rlimits|sigs|all]...
- * Extra verbs: "exit N", "sleep SECONDS", "write-fd FD TEXT".
+ * Extra verbs: "exit N", "sleep SECONDS", "write-fd FD TEXT", "cat PATH",
+ * "fdlinks" (fd_N=what fd N is), "mount-tmpfs DIR", "burn MS" (CPU time),
+ * "kill-self SIG", "hostname", "umask", "wait-fd FD" (read until EOF).
  */
 #include <dirent.h>
 #include <fcntl.h>
@@ -10,7 +12,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/mount.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 static void fds(void)
@@ -51,6 +57,37 @@ static void link_of(const char *key, const char *path)
 
 	buf[n > 0 ? n : 0] = '\0';
 	printf("%s=%s\n", key, buf);
+}
+
+static void fdlinks(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	int own = d ? dirfd(d) : -1;
+	char path[300], key[300];
+
+	while (d && (e = readdir(d))) {
+		if (e->d_name[0] == '.' || atoi(e->d_name) == own)
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/fd/%s", e->d_name);
+		snprintf(key, sizeof(key), "fd_%s", e->d_name);
+		link_of(key, path);
+	}
+	if (d)
+		closedir(d);
+}
+
+static void burn(long ms)
+{
+	struct timespec t0, t;
+	volatile unsigned long x = 0;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t0);
+	do {
+		for (int i = 0; i < 100000; i++)
+			x += (unsigned long)i;
+		clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+	} while ((t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000 < ms);
 }
 
 static void stat_line(void)
@@ -125,6 +162,42 @@ int main(int argc, char **argv)
 			cat("/proc/self/cgroup");
 		if (all || !strcmp(v, "uid_map"))
 			cat("/proc/self/uid_map");
+		if (!strcmp(v, "fdlinks"))
+			fdlinks();
+		if (!strcmp(v, "cat") && i + 1 < argc)
+			cat(argv[++i]);
+		if (!strcmp(v, "hostname")) {
+			char h[256] = "";
+
+			gethostname(h, sizeof(h) - 1);
+			printf("hostname=%s\n", h);
+		}
+		if (!strcmp(v, "umask")) {
+			mode_t m = umask(0);
+
+			printf("umask=%04o\n", (unsigned int)m);
+		}
+		if (!strcmp(v, "mount-tmpfs") && i + 1 < argc) {
+			const char *dir = argv[++i];
+
+			if (mount("probe-tmpfs", dir, "tmpfs", 0, NULL) < 0)
+				return perror("probe: mount"), 4;
+			printf("mounted=%s\n", dir);
+		}
+		if (!strcmp(v, "burn") && i + 1 < argc)
+			burn(atol(argv[++i]));
+		if (!strcmp(v, "kill-self") && i + 1 < argc) {
+			fflush(stdout);
+			kill(getpid(), atoi(argv[++i]));
+		}
+		if (!strcmp(v, "wait-fd") && i + 1 < argc) {
+			char b[64];
+			int fd = atoi(argv[++i]);
+
+			fflush(stdout);
+			while (read(fd, b, sizeof(b)) > 0)
+				;
+		}
 		if (!strcmp(v, "exit") && i + 1 < argc)
 			return fflush(stdout), atoi(argv[++i]);
 		if (!strcmp(v, "sleep") && i + 1 < argc)

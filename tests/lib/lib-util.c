@@ -1,0 +1,336 @@
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "lib-util.h"
+#include "tap.h"
+
+const char *lt_probe(void)
+{
+	static char path[PATH_MAX];
+
+	if (!path[0])
+		cxt_helper("probe", path, sizeof(path));
+	return path;
+}
+
+int lt_runv(const struct cx_attr *attr, char *const verbs[], char *out, struct cx_status *st,
+	    struct cx_error *err)
+{
+	char *argv[64];
+	int n = 0;
+
+	argv[n++] = (char *)lt_probe();
+	for (int i = 0; verbs && verbs[i] && n < 63; i++)
+		argv[n++] = verbs[i];
+	argv[n] = NULL;
+	memset(st, 0, sizeof(*st));
+	return cxt_run(argv[0], argv, attr, out, LT_OUT, st, err);
+}
+
+int lt_run(const struct cx_attr *attr, char *out, struct cx_status *st, struct cx_error *err, ...)
+{
+	char *verbs[62];
+	va_list ap;
+	int n = 0;
+
+	va_start(ap, err);
+	while (n < 61 && (verbs[n] = va_arg(ap, char *)))
+		n++;
+	va_end(ap);
+	verbs[n] = NULL;
+	return lt_runv(attr, verbs, out, st, err);
+}
+
+/* Several results may be used in one expression: rotate buffers. */
+static char *next_buf(void)
+{
+	static char bufs[8][4096];
+	static int i;
+
+	i = (i + 1) % 8;
+	return bufs[i];
+}
+
+const char *lt_get(const char *text, const char *key)
+{
+	char *b = next_buf();
+
+	if (!text || !cxt_field(text, key, b, 4096))
+		b[0] = '\0';
+	return b;
+}
+
+const char *lt_slurp(const char *path)
+{
+	static char buf[LT_OUT];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	size_t used = 0;
+	ssize_t n;
+
+	buf[0] = '\0';
+	if (fd < 0)
+		return buf;
+	while (used + 1 < sizeof(buf) && (n = read(fd, buf + used, sizeof(buf) - 1 - used)) > 0)
+		used += (size_t)n;
+	buf[used] = '\0';
+	close(fd);
+	return buf;
+}
+
+const char *lt_self_status(const char *key)
+{
+	return lt_get(lt_slurp("/proc/self/status"), key);
+}
+
+const char *lt_self_ns(const char *name)
+{
+	char path[64], *b = next_buf();
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/self/ns/%s", name);
+	n = readlink(path, b, 4095);
+	b[n > 0 ? n : 0] = '\0';
+	return b;
+}
+
+int lt_ran_ok(int r, const struct cx_status *st, const struct cx_error *err, const char *what)
+{
+	if (r < 0) {
+		char line[256];
+
+		cx_error_format(err, line, sizeof(line));
+		diag("  spawn failed: %s", line);
+	}
+	if (r == 0 && !(st->exited && st->exit_code == 0))
+		diag("  child ended: exited=%d code=%d signal=%d", st->exited, st->exit_code,
+		     st->signal);
+	return ok(r == 0 && st->exited && st->exit_code == 0, "%s: spawned, exited 0", what);
+}
+
+void lt_snap(struct lt_snap *s)
+{
+	s->fds = cxt_fd_count();
+	s->mask = cxt_sigmask();
+}
+
+int lt_unchanged(const struct lt_snap *s, const char *what)
+{
+	int fds = cxt_fd_count(), zombie = cxt_has_zombie();
+	uint64_t mask = cxt_sigmask();
+
+	if (fds != s->fds)
+		diag("  fds: %d before, %d after", s->fds, fds);
+	if (zombie)
+		diag("  an unreaped child is left");
+	if (mask != s->mask)
+		diag("  signal mask: %016llx before, %016llx after", (unsigned long long)s->mask,
+		     (unsigned long long)mask);
+	return ok(fds == s->fds && !zombie && mask == s->mask,
+		  "%s: no fd, no zombie, same signal mask after", what);
+}
+
+int lt_fails(const char *what, const char *path, char *const argv[], const struct cx_attr *attr,
+	     int step, int error)
+{
+	struct cx_process *p = NULL;
+	struct cx_error err;
+	struct lt_snap s;
+	int r, good;
+
+	memset(&err, 0, sizeof(err));
+	lt_snap(&s);
+	r = cx_spawn(path, argv, NULL, attr, &p, &err);
+	if (r == 0) {
+		struct cx_status st;
+
+		cx_process_wait(p, -1, &st);
+		cx_process_release(p);
+	}
+	is_int(r, -error, "%s: spawn returns -%s", what, strerrorname_np(error));
+	good = is_str(cx_step_name(err.step), cx_step_name(step), "%s: step", what);
+	if (!good || err.error != error) {
+		char line[256];
+
+		cx_error_format(&err, line, sizeof(line));
+		diag("  error: %s", line);
+	}
+	lt_unchanged(&s, what);
+	return r == -error && good;
+}
+
+static void relay_line(const char *name, char *line)
+{
+	const char *desc;
+
+	if (!strncmp(line, "ok ", 3) || !strncmp(line, "not ok ", 7)) {
+		int pass = line[0] == 'o';
+
+		desc = strstr(line, " - ");
+		ok(pass, "%s: %s", name, desc ? desc + 3 : line);
+	} else if (line[0] == '#') {
+		diag("%s", line[1] == ' ' ? line + 2 : line + 1);
+	} else if (!strncmp(line, "Bail out!", 9)) {
+		ok(0, "%s: %s", name, line);
+	} else if (line[0] && strncmp(line, "1..", 3)) {
+		diag("%s: %s", name, line);
+	}
+}
+
+void lt_relay(const char *name, const char *text)
+{
+	char *copy = strdup(text), *save = NULL;
+
+	for (char *l = strtok_r(copy, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+		relay_line(name, l);
+	free(copy);
+}
+
+int lt_sub(const char *name, void (*fn)(void *), void *arg)
+{
+	static char out[LT_OUT];
+	int pfd[2], status;
+	size_t used = 0;
+	ssize_t n;
+	pid_t pid;
+
+	fflush(stdout);
+	if (pipe2(pfd, O_CLOEXEC) < 0)
+		tap_bail("pipe: %s", strerror(errno));
+	pid = fork();
+	if (pid < 0)
+		tap_bail("fork: %s", strerror(errno));
+	if (pid == 0) {
+		dup2(pfd[1], 1);
+		close(pfd[0]);
+		fn(arg);
+		exit(tap_done());
+	}
+	close(pfd[1]);
+	while (used + 1 < sizeof(out) && (n = read(pfd[0], out + used, sizeof(out) - 1 - used)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			break;
+		used += (size_t)n;
+	}
+	out[used] = '\0';
+	close(pfd[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	lt_relay(name, out);
+	if (WIFSIGNALED(status))
+		ok(0, "%s: subprocess killed by signal %d", name, WTERMSIG(status));
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+static int copy_file(const char *from, const char *to, mode_t mode)
+{
+	char buf[65536];
+	int in = open(from, O_RDONLY | O_CLOEXEC), out;
+	ssize_t n;
+
+	if (in < 0)
+		return -errno;
+	out = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	if (out < 0) {
+		close(in);
+		return -errno;
+	}
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, (size_t)n) != n) {
+			n = -1;
+			break;
+		}
+	close(in);
+	close(out);
+	return n < 0 ? -EIO : 0;
+}
+
+static void mkdirs(const char *path)
+{
+	char tmp[PATH_MAX];
+
+	snprintf(tmp, sizeof(tmp), "%s", path);
+	for (char *p = tmp + 1; *p; p++) {
+		if (*p == '/') {
+			*p = '\0';
+			mkdir(tmp, 0755);
+			*p = '/';
+		}
+	}
+	mkdir(tmp, 0755);
+}
+
+/* Copy the probe and every library ldd names, at the same paths. */
+int lt_make_root(const char *dir, int with_proc)
+{
+	char cmd[PATH_MAX + 32], line[PATH_MAX], dst[2 * PATH_MAX];
+	FILE *f;
+
+	mkdirs(dir);
+	chmod(dir, 0755);
+	snprintf(dst, sizeof(dst), "%s/probe", dir);
+	if (copy_file(lt_probe(), dst, 0755) < 0)
+		return -1;
+	snprintf(cmd, sizeof(cmd), "ldd '%s'", lt_probe());
+	f = popen(cmd, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		char *lib = strchr(line, '/'), *end, *slash;
+
+		if (!lib)
+			continue;
+		end = strpbrk(lib, " \t\n(");
+		if (end)
+			*end = '\0';
+		snprintf(dst, sizeof(dst), "%s%s", dir, lib);
+		slash = strrchr(dst, '/');
+		*slash = '\0';
+		mkdirs(dst);
+		*slash = '/';
+		if (copy_file(lib, dst, 0755) < 0) {
+			pclose(f);
+			return -1;
+		}
+	}
+	pclose(f);
+	snprintf(dst, sizeof(dst), "%s/marker", dir);
+	f = fopen(dst, "w");
+	if (!f)
+		return -1;
+	fputs("inside the root\n", f);
+	fclose(f);
+	snprintf(dst, sizeof(dst), "%s/proc", dir);
+	mkdir(dst, 0755);
+	if (with_proc && mount("/proc", dst, NULL, MS_BIND | MS_REC, NULL) < 0)
+		return -1;
+	return 0;
+}
+
+void lt_remove_root(const char *dir)
+{
+	char cmd[PATH_MAX + 32], proc[PATH_MAX + 8];
+
+	snprintf(proc, sizeof(proc), "%s/proc", dir);
+	umount2(proc, MNT_DETACH);
+	snprintf(cmd, sizeof(cmd), "rm -rf --one-file-system '%s'", dir);
+	if (system(cmd) != 0)
+		diag("could not remove %s", dir);
+}
+
+uint64_t lt_hex(const char *s)
+{
+	return s && *s ? strtoull(s, NULL, 16) : 0;
+}
