@@ -4,7 +4,8 @@
  * tests: probe [fds|status|stat|ns|cwd|root|rlimits|sigs|all]...
  * Extra verbs: "exit N", "sleep SECONDS", "write-fd FD TEXT", "cat PATH",
  * "fdlinks" (fd_N=what fd N is), "mount-tmpfs DIR", "burn MS" (CPU time),
- * "kill-self SIG", "hostname", "umask", "wait-fd FD" (read until EOF).
+ * "kill-self SIG", "hostname", "umask", "wait-fd FD" (read until EOF),
+ * "out FD" (print to FD from here on, for tests that move fd 1).
  */
 #include <dirent.h>
 #include <fcntl.h>
@@ -162,6 +163,15 @@ int main(int argc, char **argv)
 			cat("/proc/self/cgroup");
 		if (all || !strcmp(v, "uid_map"))
 			cat("/proc/self/uid_map");
+		if (!strcmp(v, "out") && i + 1 < argc) {
+			FILE *f;
+
+			fflush(stdout);
+			f = fdopen(atoi(argv[++i]), "w");
+			if (!f)
+				return 5;
+			stdout = f;
+		}
 		if (!strcmp(v, "fdlinks"))
 			fdlinks();
 		if (!strcmp(v, "cat") && i + 1 < argc)

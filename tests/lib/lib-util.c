@@ -27,11 +27,11 @@ const char *lt_probe(void)
 int lt_runv(const struct cx_attr *attr, char *const verbs[], char *out, struct cx_status *st,
 	    struct cx_error *err)
 {
-	char *argv[64];
+	char *argv[256];
 	int n = 0;
 
 	argv[n++] = (char *)lt_probe();
-	for (int i = 0; verbs && verbs[i] && n < 63; i++)
+	for (int i = 0; verbs && verbs[i] && n < 255; i++)
 		argv[n++] = verbs[i];
 	argv[n] = NULL;
 	memset(st, 0, sizeof(*st));
