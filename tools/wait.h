@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: MIT */
+/* Waiting for the child while forwarding signals to it. */
+#ifndef CLONEXEC_TOOLS_WAIT_H
+#define CLONEXEC_TOOLS_WAIT_H
+
+#include <signal.h>
+
+#include <clonexec.h>
+
+/*
+ * Block the forwarded signals and SIGCHLD, before the spawn, so none is
+ * lost between the spawn and the wait; *ret_old is the mask clonexec was
+ * started with, for the child. SIGCHLD gets its default action back: an
+ * ignored SIGCHLD would let the kernel reap the child before we can.
+ */
+void cli_signals_block(sigset_t *ret_old);
+
+/*
+ * Wait for the child to end, forwarding SIGINT, SIGTERM, SIGHUP, SIGQUIT,
+ * SIGUSR1 and SIGUSR2 through its pidfd. A signal the terminal sent is
+ * not forwarded when the child shares clonexec's process group: the
+ * terminal sent it to the child too (same_pgrp).
+ */
+int cli_wait(struct cx_process *p, int same_pgrp, struct cx_status *ret_status);
+
+#endif
