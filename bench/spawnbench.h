@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * spawnbench: the cost of spawning and reaping a no-op static program, by
+ * libclonexec with several attribute mixes, by glibc and by raw clone.
+ */
+#ifndef SPAWNBENCH_H
+#define SPAWNBENCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define SB_MAX_THREADS 4
+#define SB_STACK_SIZE (64 * 1024)
+
+/* What one spawning thread owns. */
+struct sb_worker {
+	int id;
+	char *stack;            /* for the raw floors: this thread's static stack */
+	volatile uint32_t go;   /* floor with parent-written maps: child waits on it */
+	double *lat;            /* per-spawn latencies of the current slice (µs) */
+	size_t nlat, caplat;
+};
+
+enum sb_kind {
+	SB_LIB,      /* libclonexec */
+	SB_BASE,     /* glibc / classic baselines */
+	SB_FLOOR,    /* raw clone: the floor */
+};
+
+/* Which floor a row is compared with. */
+enum sb_floor {
+	SB_FLOOR_PLAIN,
+	SB_FLOOR_USERPID,
+	SB_FLOOR_ALLNS,
+};
+
+struct sb_method {
+	const char *name;
+	enum sb_kind kind;
+	enum sb_floor floor;
+	const char *what;                  /* one line for the legend */
+	int (*spawn_reap)(struct sb_worker *w); /* 0, or -1 after printing why */
+};
+
+/* The shared inputs of every spawn. */
+struct sb_env {
+	const char *noop;       /* absolute path of the no-op program */
+	char *argv[2];
+	char **envp;
+	uid_t uid;
+	gid_t gid;
+	int cgroup_fd;          /* /sys/fs/cgroup/unified/cx-bench, or -1 */
+};
+
+extern struct sb_env sb_env;
+
+/* methods.c: the rows, in table order. */
+extern const struct sb_method sb_methods[];
+extern const int sb_nmethods;
+int sb_methods_setup(void);     /* attributes, cgroup, the extra fds */
+void sb_methods_teardown(void);
+int sb_spawn_cx_plain(struct sb_worker *w);
+
+/* floor.c: raw clone + execve. */
+int sb_floor_plain(struct sb_worker *w);
+int sb_floor_ns_parent(struct sb_worker *w, unsigned long nsflags);
+int sb_floor_ns_self(struct sb_worker *w, unsigned long nsflags);
+int sb_floor_setup(void);
+int sb_check_status(const char *who, int status);
+
+/* The measurements of one method at one memory level and thread count. */
+struct sb_cell {
+	double *lat;            /* every measured spawn, µs; sorted by sb_report */
+	size_t n, cap;
+	double wall_us;         /* wall time of the measured slices */
+	long fails;
+	double median, p99, mean;
+};
+
+#define SB_MAX_LEVELS 4
+
+struct sb_results {
+	int nmem, nthr;
+	long mem_mib[SB_MAX_LEVELS];
+	long rss_mib[SB_MAX_LEVELS];  /* measured parent RSS at each level */
+	int threads[SB_MAX_LEVELS];
+	int avail[32];                /* per method: it ran once in the trial */
+	struct sb_cell *cells;        /* [mem][thr][method] */
+};
+
+struct sb_cell *sb_cell(struct sb_results *res, int mi, int ti, int m);
+
+/* report.c: table, CSV, plot data and targets; sb_out prints to stdout and
+ * to the text copy of the report. */
+void sb_out_open(const char *path);
+void sb_out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void sb_report_header(const char *mode);
+void sb_report(struct sb_results *res, const char *dir);
+void sb_tally(int pass);
+
+/* stats.c */
+double sb_now_us(void);
+void sb_sort(double *v, size_t n);
+double sb_quantile(const double *sorted, size_t n, double q);
+
+/* memcheck.c: parent RSS and fd count around n spawns. */
+int sb_memcheck(long n, const char *csv_path);
+
+#endif
