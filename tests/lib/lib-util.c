@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -333,4 +334,72 @@ void lt_remove_root(const char *dir)
 uint64_t lt_hex(const char *s)
 {
 	return s && *s ? strtoull(s, NULL, 16) : 0;
+}
+
+static volatile pid_t stress_main;
+static volatile int stress_in_child;
+static int stress_pipe = -1;
+
+static void stress_handler(int sig)
+{
+	(void)sig;
+	/* Raw getpid: a child sharing our memory has its own pid. */
+	if ((pid_t)syscall(SYS_getpid) != stress_main) {
+		stress_in_child++;
+		if (write(stress_pipe, "!", 1) < 0)
+			stress_in_child++;
+	}
+}
+
+int lt_handler_stress(int n, const struct cx_attr *attr)
+{
+	struct sigaction sa, old;
+	char *argv[] = { (char *)lt_probe(), "exit", "0", NULL };
+	int pfd[2], failed = 0, seen = 0;
+	pid_t flood, group;
+	char buf[256];
+	ssize_t got;
+
+	if (pipe2(pfd, O_CLOEXEC | O_NONBLOCK) < 0)
+		return -1;
+	stress_main = getpid();
+	stress_in_child = 0;
+	stress_pipe = pfd[1];
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = stress_handler;
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGWINCH, &sa, &old);
+	/* A group of our own, so the flood reaches only us and our children. */
+	group = getpgrp();
+	setpgid(0, 0);
+	flood = fork();
+	if (flood == 0) {
+		signal(SIGWINCH, SIG_IGN);
+		for (;;)
+			kill(0, SIGWINCH);
+	}
+	for (int i = 0; i < n; i++) {
+		struct cx_process *p = NULL;
+		struct cx_status st;
+
+		if (cx_spawn(argv[0], argv, NULL, attr, &p, NULL) < 0) {
+			failed++;
+			continue;
+		}
+		while (cx_process_wait(p, -1, &st) == -EINTR)
+			;
+		cx_process_release(p);
+	}
+	kill(flood, SIGKILL);
+	while (waitpid(flood, NULL, 0) < 0 && errno == EINTR)
+		;
+	sigaction(SIGWINCH, &old, NULL);
+	setpgid(0, group);
+	while ((got = read(pfd[0], buf, sizeof(buf))) > 0)
+		seen += (int)got;
+	close(pfd[0]);
+	close(pfd[1]);
+	if (failed)
+		return -1;
+	return stress_in_child > seen ? stress_in_child : seen;
 }

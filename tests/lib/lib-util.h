@@ -66,4 +66,9 @@ void lt_remove_root(const char *dir);
 /* Parse a hex capability or signal mask field. */
 uint64_t lt_hex(const char *s);
 
+/* Spawn n children while another process of our group floods the group
+ * with SIGWINCH, which this process handles and whose default action is
+ * to ignore it. Returns how many times the handler ran in a child before
+ * its exec (must be 0), or -1 if the spawns failed. */
+int lt_handler_stress(int n, const struct cx_attr *attr);
 #endif
