@@ -100,7 +100,7 @@ struct state {
 	struct cli_opts *o;
 	char *err;
 	size_t errlen;
-	const char *optname; /* "--uid" for messages */
+	const char *optname; /* "--uid" for messages; NULL: not about one option */
 	int uid_set, gid_set, groups_set, keep_groups, map_root, map_current;
 	int setgroups_set, setgroups_allow, ctty_set, keep_fds;
 	uint64_t letters;
@@ -113,7 +113,7 @@ struct state {
 __attribute__((format(printf, 3, 4))) static int fail(struct state *s, int error, const char *fmt,
 						       ...)
 {
-	int w = snprintf(s->err, s->errlen, "%s: ", s->optname);
+	int w = s->optname ? snprintf(s->err, s->errlen, "%s: ", s->optname) : 0;
 	va_list ap;
 
 	if (w >= 0 && (size_t)w < s->errlen) {
@@ -745,7 +745,7 @@ static int finish_program(struct state *s, int argc, char **argv, int i)
 {
 	struct cli_opts *o = s->o;
 
-	s->optname = "clonexec";
+	s->optname = NULL;
 	if (i >= argc)
 		return fail(s, EINVAL, "no program given");
 	if (!*argv[i])
@@ -820,7 +820,7 @@ static int parse_long(struct state *s, int argc, char **argv, int *i)
 
 	s->optname = argv[*i];
 	if (!op) {
-		s->optname = "clonexec";
+		s->optname = NULL;
 		return fail(s, EINVAL, "unknown option '--%.*s'", (int)(len > 64 ? 64 : len), arg);
 	}
 	s->optname = opt_name(op, name, sizeof(name));
@@ -843,7 +843,7 @@ static int parse_letters(struct state *s, int argc, char **argv, int *i)
 		int r;
 
 		if (!op) {
-			s->optname = "clonexec";
+			s->optname = NULL;
 			return fail(s, EINVAL, "unknown option '-%c'", *p);
 		}
 		s->optname = opt_name(op, name, sizeof(name));
@@ -863,7 +863,7 @@ static int parse_letters(struct state *s, int argc, char **argv, int *i)
 
 int cli_parse(int argc, char **argv, struct cli_opts *ret, char *errbuf, size_t errlen)
 {
-	struct state s = { .o = ret, .err = errbuf, .errlen = errlen, .optname = "clonexec" };
+	struct state s = { .o = ret, .err = errbuf, .errlen = errlen, .optname = NULL };
 	int i, r = 0;
 
 	memset(ret, 0, sizeof(*ret));
