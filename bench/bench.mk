@@ -6,8 +6,8 @@
 
 BENCH_O := $(O)/bench
 BENCH_RESULTS := bench/results
-BENCH_SRCS := bench/spawnbench.c bench/methods.c bench/floor.c bench/report.c bench/stats.c \
-	bench/memcheck.c
+BENCH_SRCS := bench/spawnbench.c bench/level.c bench/methods.c bench/floor.c bench/report.c \
+	bench/stats.c bench/memcheck.c
 BENCH_FLAGS ?=
 CLI_FLAGS ?=
 

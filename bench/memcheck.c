@@ -16,19 +16,6 @@
 #define SB_RSS_BOUND_KIB 256
 #define SB_WARMUP 1000
 
-static long rss_kib(void)
-{
-	long size = 0, resident = 0;
-	FILE *f = fopen("/proc/self/statm", "re");
-
-	if (f) {
-		if (fscanf(f, "%ld %ld", &size, &resident) != 2)
-			resident = 0;
-		fclose(f);
-	}
-	return resident * (sysconf(_SC_PAGESIZE) / 1024);
-}
-
 static int fd_count(void)
 {
 	DIR *d = opendir("/proc/self/fd");
@@ -67,13 +54,13 @@ int sb_memcheck(long n, const char *csv_path)
 
 	if (spawn_loop(&w, SB_WARMUP) < 0)
 		return -1;
-	rss0 = rss_kib();
+	rss0 = sb_rss_kib();
 	fd0 = fd_count();
 	t0 = sb_now_us();
 	if (spawn_loop(&w, n) < 0)
 		return -1;
 	t1 = sb_now_us();
-	rss1 = rss_kib();
+	rss1 = sb_rss_kib();
 	fd1 = fd_count();
 	pass = fd0 == fd1 && rss1 - rss0 <= SB_RSS_BOUND_KIB && rss0 - rss1 <= SB_RSS_BOUND_KIB;
 	sb_out("memory: %ld libclonexec spawns (cx, cx-cred, cx-closefds, cx-cgroup, cx-userpid "

@@ -211,17 +211,17 @@ static void plot_data(struct sb_results *res, const char *dir)
 	snprintf(path, sizeof(path), "%s/plot-mem.dat", dir);
 	f = fopen(path, "we");
 	if (f) {
-		for (int m = 0; m < sb_nmethods; m++) {
+		for (int m = 0, first = 1; m < sb_nmethods; m++) {
 			if (!res->avail[m])
 				continue;
-			fprintf(f, "\"%s\"\n", sb_methods[m].name);
+			fprintf(f, "%s\"%s\"\n", first ? "" : "\n\n", sb_methods[m].name);
+			first = 0;
 			for (int mi = 0; mi < res->nmem; mi++) {
 				const struct sb_cell *c = sb_cell(res, mi, t1, m);
 
 				fprintf(f, "%g %.2f %.2f\n", (double)res->mem_mib[mi] / 1024,
 					c->median, c->p99);
 			}
-			fprintf(f, "\n\n");
 		}
 		fclose(f);
 	}
@@ -229,13 +229,13 @@ static void plot_data(struct sb_results *res, const char *dir)
 	f = fopen(path, "we");
 	if (!f)
 		return;
-	for (int m = 0; m < sb_nmethods; m++) {
+	for (int m = 0, first = 1; m < sb_nmethods; m++) {
 		if (!res->avail[m])
 			continue;
-		fprintf(f, "\"%s\"\n", sb_methods[m].name);
+		fprintf(f, "%s\"%s\"\n", first ? "" : "\n\n", sb_methods[m].name);
+		first = 0;
 		for (int ti = 0; ti < res->nthr; ti++)
 			fprintf(f, "%d %.1f\n", res->threads[ti], throughput(sb_cell(res, 0, ti, m)));
-		fprintf(f, "\n\n");
 	}
 	fclose(f);
 }
@@ -347,7 +347,7 @@ void sb_report(struct sb_results *res, const char *dir)
 		perror(path);
 		exit(1);
 	}
-	sb_out("Spawn + reap of a no-op static program; memory = touched anonymous memory of "
+	sb_out("\nSpawn + reap of a no-op static program; memory = touched anonymous memory of "
 	       "the parent\n(RSS: ");
 	for (int mi = 0; mi < res->nmem; mi++)
 		sb_out("%s%ld MiB", mi ? ", " : "", res->rss_mib[mi]);

@@ -13,11 +13,9 @@
  */
 #include <errno.h>
 #include <limits.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include "spawnbench.h"
@@ -37,16 +35,8 @@ struct options {
 	int quick;
 };
 
-/* What the coordinator tells the spawning threads for one slice. */
-static struct {
-	pthread_barrier_t start, end;
-	int method;             /* -1: quit */
-	double deadline;
-	int error;
-} slice;
-
-static struct sb_worker workers[SB_MAX_THREADS];
-static char stacks[SB_MAX_THREADS][SB_STACK_SIZE] __attribute__((aligned(64)));
+static struct sb_worker trial_worker;
+static char trial_stack[SB_STACK_SIZE] __attribute__((aligned(64)));
 
 struct sb_cell *sb_cell(struct sb_results *res, int mi, int ti, int m)
 {
@@ -54,7 +44,7 @@ struct sb_cell *sb_cell(struct sb_results *res, int mi, int ti, int m)
 			   (size_t)m];
 }
 
-static void push(double **v, size_t *n, size_t *cap, double x)
+void sb_push(double **v, size_t *n, size_t *cap, double x)
 {
 	if (*n == *cap) {
 		*cap = *cap ? 2 * *cap : 1024;
@@ -67,115 +57,49 @@ static void push(double **v, size_t *n, size_t *cap, double x)
 	(*v)[(*n)++] = x;
 }
 
-static void *worker_main(void *arg)
+/* A slice: method m on threads[ti] threads of memory level mi. */
+struct slot {
+	int mi, ti, m;
+};
+
+/* Every round runs every slot once, in a new random order (fixed seed, so
+ * runs are comparable); round 0 is the warm-up, with shorter slices. */
+static int run_rounds(struct sb_results *res, struct sb_level *levels, const struct options *o)
 {
-	struct sb_worker *w = arg;
+	size_t nslots = 0, total = (size_t)res->nmem * (size_t)res->nthr * (size_t)sb_nmethods;
+	struct slot *slots = calloc(total, sizeof(*slots));
+	unsigned seed = 4;
 
-	for (;;) {
-		pthread_barrier_wait(&slice.start);
-		if (slice.method < 0)
-			return NULL;
-		const struct sb_method *m = &sb_methods[slice.method];
-		double t0, t1;
-
-		w->nlat = 0;
-		do {
-			t0 = sb_now_us();
-			if (m->spawn_reap(w) < 0) {
-				__atomic_store_n(&slice.error, 1, __ATOMIC_RELAXED);
-				break;
-			}
-			t1 = sb_now_us();
-			push(&w->lat, &w->nlat, &w->caplat, t1 - t0);
-		} while (t1 < slice.deadline);
-		pthread_barrier_wait(&slice.end);
-	}
-}
-
-/* One slice of method m on nthr threads; the latencies go to cell c. */
-static void run_slice(int m, int nthr, double slice_us, struct sb_cell *c)
-{
-	double t0, t1;
-
-	slice.method = m;
-	slice.error = 0;
-	t0 = sb_now_us();
-	slice.deadline = t0 + slice_us;
-	pthread_barrier_wait(&slice.start);
-	pthread_barrier_wait(&slice.end);
-	t1 = sb_now_us();
-	if (!c)
-		return;
-	c->wall_us += t1 - t0;
-	for (int i = 0; i < nthr; i++)
-		for (size_t k = 0; k < workers[i].nlat; k++)
-			push(&c->lat, &c->n, &c->cap, workers[i].lat[k]);
-	if (slice.error)
-		c->fails++;
-}
-
-static void run_config(struct sb_results *res, const struct options *o, int mi, int ti)
-{
-	int nthr = res->threads[ti];
-	pthread_t tid[SB_MAX_THREADS];
-
-	pthread_barrier_init(&slice.start, NULL, (unsigned)nthr + 1);
-	pthread_barrier_init(&slice.end, NULL, (unsigned)nthr + 1);
-	for (int i = 0; i < nthr; i++)
-		if (pthread_create(&tid[i], NULL, worker_main, &workers[i])) {
-			fprintf(stderr, "spawnbench: pthread_create failed\n");
-			exit(1);
-		}
+	if (!slots)
+		return -1;
+	for (int mi = 0; mi < res->nmem; mi++)
+		for (int ti = 0; ti < res->nthr; ti++)
+			for (int m = 0; m < sb_nmethods; m++)
+				if (res->avail[m])
+					slots[nslots++] = (struct slot){ mi, ti, m };
 	for (int round = 0; round <= o->rounds; round++) {
-		for (int k = 0; k < sb_nmethods; k++) {
-			int m = (k + round) % sb_nmethods;
+		fprintf(stderr, "spawnbench: round %d of %d%s\n", round, o->rounds,
+			round ? "" : " (warm-up)");
+		for (size_t i = nslots - 1; i > 0; i--) {
+			size_t j = (size_t)rand_r(&seed) % (i + 1);
+			struct slot t = slots[i];
 
-			if (!res->avail[m])
-				continue;
-			run_slice(m, nthr, o->slice_us, round ? sb_cell(res, mi, ti, m) : NULL);
+			slots[i] = slots[j];
+			slots[j] = t;
+		}
+		for (size_t i = 0; i < nslots; i++) {
+			struct slot *s = &slots[i];
+
+			if (sb_level_slice(&levels[s->mi], s->m, res->threads[s->ti],
+					   round ? o->slice_us : o->slice_us / 4,
+					   round ? sb_cell(res, s->mi, s->ti, s->m) : NULL) < 0) {
+				free(slots);
+				return -1;
+			}
 		}
 	}
-	slice.method = -1;
-	pthread_barrier_wait(&slice.start);
-	for (int i = 0; i < nthr; i++)
-		pthread_join(tid[i], NULL);
-	pthread_barrier_destroy(&slice.start);
-	pthread_barrier_destroy(&slice.end);
-}
-
-static long rss_mib(void)
-{
-	long size = 0, resident = 0;
-	FILE *f = fopen("/proc/self/statm", "re");
-
-	if (f) {
-		if (fscanf(f, "%ld %ld", &size, &resident) != 2)
-			resident = 0;
-		fclose(f);
-	}
-	return resident * sysconf(_SC_PAGESIZE) / (1024 * 1024);
-}
-
-/* Grow the parent's touched anonymous memory to mib MiB. Small pages unless
- * --thp: a real heap is rarely all huge pages, and fork's cost is per PTE. */
-static void grow_memory(long mib, int thp)
-{
-	static long have;
-	size_t len;
-	char *p;
-
-	if (mib <= have)
-		return;
-	len = (size_t)(mib - have) << 20;
-	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (p == MAP_FAILED) {
-		perror("spawnbench: mmap");
-		exit(1);
-	}
-	if (!thp)
-		madvise(p, len, MADV_NOHUGEPAGE);
-	memset(p, 0x5a, len);
-	have = mib;
+	free(slots);
+	return 0;
 }
 
 static int parse_list(const char *s, long *v, int max)
@@ -278,7 +202,7 @@ static void trial(struct sb_results *res, const char *only)
 	for (int m = 0; m < sb_nmethods; m++) {
 		if (!selected(only, sb_methods[m].name))
 			continue;
-		res->avail[m] = sb_methods[m].spawn_reap(&workers[0]) == 0;
+		res->avail[m] = sb_methods[m].spawn_reap(&trial_worker) == 0;
 		if (!res->avail[m])
 			fprintf(stderr, "spawnbench: %s does not work here: left out\n",
 				sb_methods[m].name);
@@ -307,8 +231,10 @@ static void find_noop(void)
 
 int main(int argc, char **argv)
 {
+	struct sb_level levels[SB_MAX_LEVELS];
 	struct sb_results res = { 0 };
 	struct options o;
+	int r;
 	char path[PATH_MAX];
 	int memok = 1;
 
@@ -318,10 +244,7 @@ int main(int argc, char **argv)
 	sb_env.envp = environ;
 	sb_env.uid = getuid();
 	sb_env.gid = getgid();
-	for (int i = 0; i < SB_MAX_THREADS; i++) {
-		workers[i].id = i;
-		workers[i].stack = stacks[i];
-	}
+	trial_worker.stack = trial_stack;
 	sb_floor_setup();
 	if (sb_methods_setup() < 0)
 		return 1;
@@ -348,15 +271,18 @@ int main(int argc, char **argv)
 		if (memok < 0)
 			return 1;
 	}
+	/* All levels at once (forked while this process has no threads). */
 	for (int mi = 0; mi < res.nmem; mi++) {
-		grow_memory(res.mem_mib[mi], o.thp);
-		res.rss_mib[mi] = rss_mib();
-		for (int ti = 0; ti < res.nthr; ti++) {
-			fprintf(stderr, "spawnbench: %ld MiB (RSS %ld MiB), %d thread(s)...\n",
-				res.mem_mib[mi], res.rss_mib[mi], res.threads[ti]);
-			run_config(&res, &o, mi, ti);
-		}
+		fprintf(stderr, "spawnbench: touching %ld MiB...\n", res.mem_mib[mi]);
+		if (sb_level_start(&levels[mi], res.mem_mib[mi], o.thp) < 0)
+			return 1;
+		res.rss_mib[mi] = levels[mi].rss_mib;
 	}
+	r = run_rounds(&res, levels, &o);
+	for (int mi = 0; mi < res.nmem; mi++)
+		sb_level_stop(&levels[mi]);
+	if (r < 0)
+		return 1;
 	sb_report(&res, o.out);
 	sb_methods_teardown();
 	return 0;

@@ -99,6 +99,21 @@ void sb_report_header(const char *mode);
 void sb_report(struct sb_results *res, const char *dir);
 void sb_tally(int pass);
 
+/* level.c: a process holding one level of parent memory, spawning on command. */
+struct sb_level {
+	pid_t pid;
+	int cmd_fd, res_fd;
+	long mib, rss_mib;
+};
+
+int sb_level_start(struct sb_level *l, long mib, int thp);
+int sb_level_slice(struct sb_level *l, int method, int nthr, double slice_us, struct sb_cell *c);
+void sb_level_stop(struct sb_level *l);
+long sb_rss_kib(void);
+
+/* spawnbench.c */
+void sb_push(double **v, size_t *n, size_t *cap, double x);
+
 /* stats.c */
 double sb_now_us(void);
 void sb_sort(double *v, size_t n);
