@@ -52,7 +52,7 @@ TEST_HELPER_SRCS := $(wildcard tests/helpers/*.c)
 TEST_HELPERS := $(TEST_HELPER_SRCS:tests/helpers/%.c=$(O)/tests/helpers/%)
 TEST_SCRIPTS := $(wildcard tests/t-*.sh)
 
-.PHONY: all lib tools tests check demo install clean check-asan check-valgrind check-child
+.PHONY: all lib tools tests check demo install clean check-asan check-valgrind check-child check-man
 all: lib tools tests
 
 lib: $(O)/libclonexec.a $(O)/$(SONAME) $(O)/libclonexec.so $(O)/clonexec.pc
@@ -111,7 +111,11 @@ check-child: $(O)/lib/child.o
 # Tests find the build through CX_BUILD; prove runs programs and scripts.
 PROVE ?= prove
 PROVE_FLAGS ?=
-check: all check-child
+# Every man page renders without warnings; every EXAMPLES program builds and runs.
+check-man: lib
+	man/check-examples.sh $(O)
+
+check: all check-child check-man
 	CX_BUILD=$(abspath $(O)) $(PROVE) $(PROVE_FLAGS) --exec tests/run-one \
 		$(TEST_BINS) $(TEST_SCRIPTS)
 
@@ -127,7 +131,7 @@ demo: all
 
 install: lib tools
 	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(BINDIR) \
-		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3
+		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3 $(DESTDIR)$(MANDIR)/man7
 	install -m 644 include/clonexec.h $(DESTDIR)$(INCLUDEDIR)/
 	install -m 644 $(O)/libclonexec.a $(DESTDIR)$(LIBDIR)/
 	install -m 755 $(O)/libclonexec.so.$(VERSION) $(DESTDIR)$(LIBDIR)/
@@ -137,6 +141,7 @@ install: lib tools
 	if [ -x $(O)/clonexec ]; then install -m 755 $(O)/clonexec $(DESTDIR)$(BINDIR)/; fi
 	for m in man/*.1; do [ -f "$$m" ] && install -m 644 "$$m" $(DESTDIR)$(MANDIR)/man1/; done; true
 	for m in man/*.3; do [ -f "$$m" ] && install -m 644 "$$m" $(DESTDIR)$(MANDIR)/man3/; done; true
+	for m in man/*.7; do [ -f "$$m" ] && install -m 644 "$$m" $(DESTDIR)$(MANDIR)/man7/; done; true
 
 clean:
 	rm -rf build build-asan build-fuzz

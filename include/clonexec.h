@@ -65,7 +65,8 @@ enum cx_attr_flag {
 	/* Make ctty_fd the child's controlling terminal (TIOCSCTTY); needs
 	 * SETSID. Not with FOREGROUND. */
 	CX_ATTR_SETCTTY = 1ULL << 3,
-	/* Give up the controlling terminal (TIOCNOTTY on ctty_fd). */
+	/* Give up the controlling terminal (TIOCNOTTY on ctty_fd). Not with
+	 * SETSID, whose new session has none. */
 	CX_ATTR_NOCTTY = 1ULL << 4,
 	/* PTRACE_TRACEME just before execve: the caller becomes the tracer and
 	 * the child stops with SIGTRAP after the exec. */
@@ -140,7 +141,10 @@ struct cx_attr {
 	uint64_t unshareflags;    /* namespaces created by the child with unshare */
 
 	/* Id maps for the new user namespace (from cloneflags or unshareflags);
-	 * an error without one. */
+	 * an error without one. For a namespace made by clone the caller
+	 * writes them, so any ranges its privileges allow work; for one made
+	 * by unshare the child writes its own, and the kernel then takes only
+	 * one range of count 1 mapping the child's own id. */
 	const struct cx_id_map *uid_map;
 	unsigned int nuid_map;
 	unsigned int ngid_map;
@@ -149,7 +153,7 @@ struct cx_attr {
 	uint64_t ambient_caps;    /* bit n: raise capability n as ambient */
 
 	int cgroup_fd;            /* CX_ATTR_CGROUP */
-	pid_t pgid;               /* CX_ATTR_SETPGID */
+	pid_t pgid;               /* CX_ATTR_SETPGID, CX_ATTR_FOREGROUND */
 	int pdeathsig;            /* signal on the death of the calling thread; 0: none */
 	mode_t umask;             /* CX_ATTR_UMASK */
 

@@ -116,6 +116,8 @@ static int check_terminal(const struct cx_attr *a, struct cx_error *err)
 		return fail(err, EINVAL, "setctty and foreground exclude each other");
 	if ((f & CX_ATTR_SETCTTY) && !(f & CX_ATTR_SETSID))
 		return fail(err, EINVAL, "setctty needs setsid");
+	if ((f & CX_ATTR_NOCTTY) && (f & CX_ATTR_SETSID))
+		return fail(err, EINVAL, "noctty with setsid: a new session has no terminal to leave");
 	if (!(f & (CX_ATTR_SETCTTY | CX_ATTR_FOREGROUND | CX_ATTR_NOCTTY)))
 		return 0;
 	if (a->ctty_fd < 0)
@@ -247,7 +249,7 @@ int cx_check(const char *path, char *const argv[], const struct cx_attr *attr,
 		return fail(err, EINVAL, "ambient_caps: a capability above the kernel's last");
 	if ((a->flags & CX_ATTR_CGROUP) && !fd_is_open(a->cgroup_fd))
 		return fail(err, EBADF, "cgroup_fd is not open");
-	if (a->pgid < 0)
+	if ((a->flags & (CX_ATTR_SETPGID | CX_ATTR_FOREGROUND)) && a->pgid < 0)
 		return fail(err, EINVAL, "pgid is negative");
 	if (a->pdeathsig < 0 || a->pdeathsig >= _NSIG)
 		return fail(err, EINVAL, "pdeathsig: not a signal");

@@ -123,7 +123,8 @@ const char *cx_signal_name(int sig);
 int cx_describe_plan(const struct cx_plan *plan, cx_explain_fn fn, void *userdata);
 
 /* lookup.c */
-int cx_lookup(const char *file, const char *root, char *buf, size_t len, struct cx_error *err);
+int cx_lookup(const char *file, const struct cx_attr *attr, char *buf, size_t len,
+	      struct cx_error *err);
 
 /* spawn.c */
 int cx_clone3_known_missing(void);

@@ -5,23 +5,50 @@
  * the new root and returns the path as the child will see it.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "internal.h"
 
 #define CX_DEFAULT_PATH "/bin:/usr/bin"
 
-/* The first regular file with an execute bit wins, as Go's LookPath and
- * execvp do; a match that cannot run is remembered as EACCES. */
-int cx_lookup(const char *file, const char *root, char *buf, size_t len, struct cx_error *err)
+/* Can the child run it? With the caller's credentials, ask the kernel;
+ * with new ones, only the mode can tell (as Go's LookPath does). */
+static int runnable(const char *full, const struct stat *st, int same_creds)
 {
-	const char *path = getenv("PATH");
-	const char *dir, *end;
+	if (!S_ISREG(st->st_mode) || !(st->st_mode & 0111))
+		return 0;
+	return !same_creds || faccessat(AT_FDCWD, full, X_OK, AT_EACCESS) == 0;
+}
+
+/* One PATH entry joined with file, as the child will name it: relative
+ * entries become absolute now, since the child may chdir before execve. */
+static int join(char *buf, size_t len, const char *dir, size_t dlen, const char *file)
+{
+	char cwd[PATH_MAX];
+	int w;
+
+	if (dir[0] == '/')
+		w = snprintf(buf, len, "%.*s/%s", (int)dlen, dir, file);
+	else if (getcwd(cwd, sizeof(cwd)))
+		w = snprintf(buf, len, "%s/%.*s/%s", cwd, (int)dlen, dir, file);
+	else
+		return -1;
+	return w < 0 || (size_t)w >= len ? -1 : 0;
+}
+
+/* The first match that can run wins, as with execvp; a match that cannot
+ * run is remembered as EACCES. */
+int cx_lookup(const char *file, const struct cx_attr *a, char *buf, size_t len,
+	      struct cx_error *err)
+{
+	const char *path = getenv("PATH"), *root = a->chroot, *dir, *end;
+	int same_creds = !(a->flags & CX_ATTR_CREDENTIAL) && !a->cloneflags && !a->unshareflags;
 	int seen = ENOENT;
-	size_t flen = strlen(file);
 	struct stat st;
 
 	if (!path)
@@ -33,7 +60,7 @@ int cx_lookup(const char *file, const char *root, char *buf, size_t len, struct 
 		cx_error_set(err, CX_STEP_CHROOT, e, 0, "%s", root);
 		return -e;
 	}
-	if (flen > NAME_MAX) {
+	if (strlen(file) > NAME_MAX) {
 		cx_error_set(err, CX_STEP_LOOKUP, ENAMETOOLONG, 0, "%.64s...", file);
 		return -ENAMETOOLONG;
 	}
@@ -48,16 +75,14 @@ int cx_lookup(const char *file, const char *root, char *buf, size_t len, struct 
 			dir = ".";
 			dlen = 1;
 		}
-		if (root && dir[0] != '/')
-			goto next; /* relative to what, after the chroot? */
-		w = snprintf(buf, len, "%.*s/%s", (int)dlen, dir, file);
-		if (w < 0 || (size_t)w >= len)
+		/* Relative to what, after the chroot? */
+		if ((root && dir[0] != '/') || join(buf, len, dir, dlen, file) < 0)
 			goto next;
 		w = snprintf(full, sizeof(full), "%s%s", root ? root : "", buf);
 		if (w < 0 || (size_t)w >= sizeof(full))
 			goto next;
 		if (stat(full, &st) == 0) {
-			if (S_ISREG(st.st_mode) && (st.st_mode & 0111))
+			if (runnable(full, &st, same_creds && !root))
 				return 0;
 			seen = EACCES;
 		} else if (errno == EACCES) {

@@ -341,7 +341,7 @@ int cx_plan_compile(struct cx_plan *plan, const char *path, int search, char *co
 		return r;
 	plan->path = path;
 	if (search && !strchr(path, '/')) {
-		r = cx_lookup(path, a->chroot, plan->path_buf, sizeof(plan->path_buf), err);
+		r = cx_lookup(path, a, plan->path_buf, sizeof(plan->path_buf), err);
 		if (r < 0)
 			return r;
 		plan->path = plan->path_buf;

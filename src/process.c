@@ -48,9 +48,12 @@ static int collect(struct cx_process *p, int options, struct cx_status *ret_stat
 
 	memset(&si, 0, sizeof(si));
 	memset(&st, 0, sizeof(st));
+	r = -EINVAL;
 	if (p->pidfd >= 0)
 		r = cx_sys5(SYS_waitid, P_PIDFD, p->pidfd, &si, WEXITED | options, &st.rusage);
-	else
+	/* Linux 5.2-5.3 give pidfds but know no P_PIDFD: the child is ours and
+	 * unreaped, so its pid is still its own. */
+	if (r == -EINVAL)
 		r = cx_sys5(SYS_waitid, P_PID, p->pid, &si, WEXITED | options, &st.rusage);
 	if (r < 0)
 		return (int)r;

@@ -314,7 +314,7 @@ static int spawn_run(struct cx_plan *plan, struct cx_process *proc, struct cx_er
 		r = -plan->report.error;
 		cx_error_from_op(err, plan, plan->report.index, plan->report.error);
 	} else if ((r = ensure_pidfd(plan, (pid_t)pid, &pidfd)) < 0) {
-		cx_error_set(err, CX_STEP_PIDFD_OPEN, -r, plan->clone_op + 1, "pid %ld", pid);
+		cx_error_set(err, CX_STEP_PIDFD_OPEN, -r, 0, "pid %ld", pid);
 		cx_sys2(SYS_kill, pid, SIGKILL);
 	}
 	if (r < 0) {
