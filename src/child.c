@@ -3,7 +3,8 @@
  * The child, between clone and execve. It may share memory with the parent
  * (CLONE_VM) and runs on a borrowed stack, so: raw system calls only, no
  * errno, no TLS, no libc function, no allocation, no lock. It reads the plan
- * the parent compiled and writes only the report. Built without sanitizers
+ * the parent compiled and writes only the report and, for the fd plan, the
+ * plan's scratch array of parked fds. Built without sanitizers
  * or stack protector (see Makefile); `make check` verifies that this object
  * has no undefined symbols.
  */
@@ -165,6 +166,22 @@ static long close_others(const struct cx_plan *plan, int from)
 	return 0;
 }
 
+/* Park a source on a free fd (b < 0), or place one on its target, reading
+ * a parked source from where pass 1 noted it. */
+static long dup_fd(const struct cx_op *op)
+{
+	long fd;
+
+	if (op->b < 0) {
+		fd = cx_sys3(SYS_fcntl, op->a, F_DUPFD_CLOEXEC, op->c);
+		if (fd >= 0)
+			*(int *)op->q = (int)fd;
+		return fd;
+	}
+	fd = op->p ? *(const int *)op->p : op->a;
+	return cx_sys3(SYS_dup3, fd, op->b, 0);
+}
+
 static long run_op(const struct cx_plan *plan, const struct cx_op *op)
 {
 	int pgrp;
@@ -220,7 +237,7 @@ static long run_op(const struct cx_plan *plan, const struct cx_op *op)
 		cx_sys1(SYS_umask, op->a);
 		return 0;
 	case CX_STEP_DUP:
-		return cx_sys3(SYS_dup3, op->a, op->b, op->c);
+		return dup_fd(op);
 	case CX_STEP_KEEP_FD:
 		return cx_sys3(SYS_fcntl, op->a, F_SETFD, 0);
 	case CX_STEP_CLOSE_FD:

@@ -295,7 +295,12 @@ static void describe_op(struct buf *b, const struct cx_plan *plan, const struct 
 		put(b, "%04o", (unsigned int)op->a);
 		break;
 	case CX_STEP_DUP:
-		put(b, "%d to %d", op->a, op->b);
+		if (op->b < 0)
+			put(b, "%d to the lowest free fd from %ld", op->a, op->c);
+		else if (op->p)
+			put(b, "%d (parked) to %d", op->a, op->b);
+		else
+			put(b, "%d to %d", op->a, op->b);
 		break;
 	case CX_STEP_KEEP_FD:
 	case CX_STEP_CLOSE_FD:

@@ -66,14 +66,14 @@ struct cx_plan {
 	int parent_maps;           /* the parent writes /proc/PID/{uid,gid}_map */
 	int ctty_parent_fd;        /* ctty_fd before the fd plan runs */
 	int nofile_final;          /* RLIMIT_NOFILE is set again after the fd plan */
-	int fd_free;               /* fds from here up are not touched by the fd plan */
+	int fd_free;               /* fds below are the fd plan's targets */
 
 	char uid_map_text[CX_MAP_TEXT_MAX];
 	char gid_map_text[CX_MAP_TEXT_MAX];
 	int uid_map_len, gid_map_len;
 
 	struct cx_rlimit64 *rlim;  /* values for the setrlimit ops */
-	int *fd_scratch;           /* the fd plan's working copy */
+	int *fd_scratch;           /* where the child parked fd plan sources */
 
 	struct cx_op *ops;
 	int nops, cap_ops;

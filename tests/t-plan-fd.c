@@ -19,18 +19,33 @@
 #define CLOSED (-1)
 
 static const int pool[] = { 0, 1, 2, 5, 9, 30, 100, 1000 };
+/* Open in the caller but in no plan: inherited unless close-others. */
+static const int bystanders[] = { 3, 4, 6, 7, 12 };
 
 /* table[fd] = which original fd it is a copy of, or CLOSED. */
 static int simulate(const struct cx_plan *plan, int *table)
 {
 	for (int i = 0; i < plan->nops; i++) {
 		const struct cx_op *op = &plan->ops[i];
+		int src;
 
 		switch (op->step) {
 		case CX_STEP_DUP:
-			if (table[op->a] == CLOSED || op->a == op->b)
+			if (op->b < 0) { /* F_DUPFD_CLOEXEC: the lowest free fd from c */
+				int fd = (int)op->c;
+
+				while (table[fd] != CLOSED)
+					fd++;
+				if (table[op->a] == CLOSED)
+					return -EBADF;
+				table[fd] = table[op->a];
+				*(int *)op->q = fd;
+				break;
+			}
+			src = op->p ? *(const int *)op->p : op->a;
+			if (table[src] == CLOSED || src == op->b)
 				return -EBADF;
-			table[op->b] = table[op->a];
+			table[op->b] = table[src];
 			break;
 		case CX_STEP_KEEP_FD:
 			if (table[op->a] == CLOSED)
@@ -68,6 +83,8 @@ static int check_one(const int *files, int n, int close_others, char *why, size_
 		table[fd] = CLOSED;
 	for (size_t i = 0; i < CX_ARRAY_SIZE(pool); i++)
 		table[pool[i]] = pool[i];
+	for (size_t i = 0; i < CX_ARRAY_SIZE(bystanders); i++)
+		table[bystanders[i]] = bystanders[i];
 	r = simulate(&plan, table);
 	cx_plan_release(&plan);
 	if (r < 0)
@@ -81,6 +98,14 @@ static int check_one(const int *files, int n, int close_others, char *why, size_
 	for (int fd = top; fd < TABLE && close_others && !bad; fd++)
 		if (table[fd] != CLOSED)
 			bad = snprintf(why, len, "fd %d left open", fd);
+	/* Parked copies are close-on-exec; what the child inherits beyond the
+	 * targets must be untouched. */
+	for (size_t i = 0; i < CX_ARRAY_SIZE(bystanders) && !close_others && !bad; i++) {
+		int fd = bystanders[i];
+
+		if (fd >= top && table[fd] != fd)
+			bad = snprintf(why, len, "inherited fd %d was clobbered", fd);
+	}
 	return bad != 0;
 }
 
@@ -93,6 +118,9 @@ int main(void)
 	for (size_t i = 3; i < CX_ARRAY_SIZE(pool); i++)
 		if (dup2(2, pool[i]) < 0)
 			tap_bail("dup2 to %d: %m", pool[i]);
+	for (size_t i = 0; i < CX_ARRAY_SIZE(bystanders); i++)
+		if (dup2(2, bystanders[i]) < 0)
+			tap_bail("dup2 to %d: %m", bystanders[i]);
 	srandom(12345);
 	for (int iter = 0; iter < 20000; iter++) {
 		int n = (int)(random() % 12);
@@ -109,7 +137,8 @@ int main(void)
 	is_int(failures, 0, "%d random fd plans land exactly (permutations, collisions, closed, high)",
 	       runs);
 
-	/* The trap: parking at len(files) = 5 would clobber source 5. */
+	/* The trap: parking at len(files) = 5 would clobber source 5 (Go's
+	 * way); parking above the highest source could hit the fd limit. */
 	int trap[] = { 2, 0, 1, 1, 5 };
 
 	ok(!check_one(trap, 5, 1, why, sizeof(why)), "a source at the first free slot survives parking %s",
