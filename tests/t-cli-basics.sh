@@ -94,6 +94,13 @@ for o in -w --chdir -R --root --argv0 --setenv --unsetenv --clearenv --fd --keep
 	[ "$n" -ge 1 ] || break
 done
 ok "$([ "$n" -ge 1 ]; echo $?)" "--help names every option"
+# ... and so does the man page, option for option.
+page=$(sed 's/\\-/-/g; s/\\f[BIRP]//g' "$(dirname "$0")/../man/clonexec.1")
+missing=
+for o in $(printf '%s\n' "$out" | grep -oE -- '--[a-z0-9-]+' | sort -u); do
+	printf '%s\n' "$page" | grep -q -- "$o" || missing="$missing $o"
+done
+is "$missing" "" "man/clonexec.1 describes every long option of --help"
 run -h
 is "$rc $(printf '%s\n' "$out" | head -n 1)" "0 Usage: clonexec [options] [--] program [argument...]" "-h"
 run --version
