@@ -229,16 +229,18 @@ static int parse_int(struct state *s, const char *arg, long long max, const char
 	return 0;
 }
 
-static int parse_fd(struct state *s, char *arg)
+static int parse_fd(struct state *s, const char *arg)
 {
-	char *eq = strchr(arg, '=');
+	const char *eq = strchr(arg, '=');
 	int child = -1, parent = -1, r;
+	char num[16];
 
 	if (!eq)
 		return fail(s, EINVAL, "'%s' is not CHILD=PARENT or CHILD=-", arg);
-	*eq = '\0';
-	r = parse_int(s, arg, CLI_FD_MAX, "an fd number", &child);
-	*eq = '=';
+	snprintf(num, sizeof(num), "%.*s", (int)(eq - arg), arg);
+	if ((size_t)(eq - arg) >= sizeof(num))
+		return fail(s, EINVAL, "'%s' is not an fd number", arg);
+	r = parse_int(s, num, CLI_FD_MAX, "an fd number", &child);
 	if (r < 0)
 		return r;
 	if (strcmp(eq + 1, "-")) {
