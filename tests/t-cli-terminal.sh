@@ -32,6 +32,17 @@ is "$(field pgrp "$out")" "$pid" "--setpgid: the child leads a new process group
 is "$(field session "$out")" "$(field ppid "$out")" "--setpgid: in clonexec's session"
 ok "$([ "$(field tty_nr "$out")" != 0 ]; echo $?)" "--setpgid: keeps the terminal"
 
+# --setpgid=PGID joins an existing group: that of a first child.
+rm -f "$T/g.pid"
+"$CX" --setpgid -- sh -c 'echo $$ > $0.pid; i=0; while [ $i -lt 100 ] && [ ! -e $0.done ]; do
+	sleep 0.1; i=$((i + 1)); done' "$T/g" &
+wait_for "$T/g.pid"
+leader=$(cat "$T/g.pid")
+out=$("$CX" --setpgid="$leader" "$PROBE" stat)
+is "$(field pgrp "$out")" "$leader" "--setpgid=PGID: the child joins process group PGID"
+touch "$T/g.done"
+wait
+
 pty --noctty "$PROBE" stat
 is "$rc" 0 "--noctty: exit 0"
 is "$(field tty_nr "$out")" 0 "--noctty: no controlling terminal"
