@@ -7,7 +7,7 @@
 BENCH_O := $(O)/bench
 BENCH_RESULTS := bench/results
 BENCH_SRCS := bench/spawnbench.c bench/level.c bench/methods.c bench/floor.c bench/report.c \
-	bench/stats.c bench/memcheck.c
+	bench/stats.c bench/memcheck.c tests/lib/cxt.c
 BENCH_FLAGS ?=
 CLI_FLAGS ?=
 
@@ -27,9 +27,10 @@ $(BENCH_O) $(BENCH_RESULTS):
 $(BENCH_O)/noop: bench/noop.S | $(BENCH_O)
 	$(CC) -nostdlib -static -Wl,--build-id=none -s -o $@ $<
 
-# -Isrc for sys.h only: the raw system calls the floor's child makes.
+# -Isrc for sys.h only: the raw system calls the floor's child makes;
+# tests/lib/cxt.c for its fd count.
 $(BENCH_O)/spawnbench: $(BENCH_SRCS) bench/spawnbench.h $(O)/libclonexec.a | $(BENCH_O)
-	$(CC) $(CPPFLAGS) -Isrc $(CFLAGS) $(WARN) -o $@ $(BENCH_SRCS) $(O)/libclonexec.a -lpthread
+	$(CC) $(CPPFLAGS) -Isrc -Itests/lib $(CFLAGS) $(WARN) -o $@ $(BENCH_SRCS) $(O)/libclonexec.a -lpthread
 
 $(BENCH_O)/cmdtime: bench/cmdtime.c bench/stats.c bench/spawnbench.h | $(BENCH_O)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -o $@ bench/cmdtime.c bench/stats.c

@@ -69,12 +69,12 @@ static int child_exec(void *arg)
 	return 127;
 }
 
-int sb_floor_plain(struct sb_worker *w)
+int sb_floor_plain(const struct sb_method *m, struct sb_worker *w)
 {
 	pid_t pid = clone(child_exec, w->stack + SB_STACK_SIZE, CLONE_VM | CLONE_VFORK | SIGCHLD,
 			  w);
 
-	return reap("floor", pid);
+	return reap(m->name, pid);
 }
 
 static int child_wait_exec(void *arg)
@@ -106,16 +106,16 @@ static int write_proc(pid_t pid, const char *name, const char *text, int len)
 	return ok ? 0 : -1;
 }
 
-int sb_floor_ns_parent(struct sb_worker *w, unsigned long nsflags)
+int sb_floor_ns_parent(const struct sb_method *m, struct sb_worker *w)
 {
 	pid_t pid;
 	int r;
 
 	w->go = 0;
-	pid = clone(child_wait_exec, w->stack + SB_STACK_SIZE, (int)(CLONE_VM | nsflags | SIGCHLD),
-		    w);
+	pid = clone(child_wait_exec, w->stack + SB_STACK_SIZE,
+		    (int)(CLONE_VM | m->nsflags | SIGCHLD), w);
 	if (pid < 0)
-		return reap("floor-ns clone", pid);
+		return reap(m->name, pid);
 	r = write_proc(pid, "uid_map", uid_map, uid_map_len);
 	if (!r)
 		r = write_proc(pid, "setgroups", "deny", 4);
@@ -123,7 +123,7 @@ int sb_floor_ns_parent(struct sb_worker *w, unsigned long nsflags)
 		r = write_proc(pid, "gid_map", gid_map, gid_map_len);
 	__atomic_store_n(&w->go, r ? 2 : 1, __ATOMIC_RELEASE);
 	cx_sys3(SYS_futex, &w->go, FUTEX_WAKE, 1);
-	return reap("floor-ns", pid) | r;
+	return reap(m->name, pid) | r;
 }
 
 static long child_write(const char *path, const char *text, long len)
@@ -147,10 +147,10 @@ static int child_selfmap_exec(void *arg)
 	return child_exec(arg);
 }
 
-int sb_floor_ns_self(struct sb_worker *w, unsigned long nsflags)
+int sb_floor_ns_self(const struct sb_method *m, struct sb_worker *w)
 {
 	pid_t pid = clone(child_selfmap_exec, w->stack + SB_STACK_SIZE,
-			  (int)(CLONE_VM | CLONE_VFORK | nsflags | SIGCHLD), w);
+			  (int)(CLONE_VM | CLONE_VFORK | m->nsflags | SIGCHLD), w);
 
-	return reap("floor-ns-self", pid);
+	return reap(m->name, pid);
 }

@@ -53,7 +53,7 @@ static void run_worker_slice(struct sb_worker *w, const struct sb_method *m, dou
 	w->nlat = 0;
 	do {
 		t0 = sb_now_us();
-		if (m->spawn_reap(w) < 0) {
+		if (m->spawn_reap(m, w) < 0) {
 			pthread_mutex_lock(&pool.mu);
 			pool.fails++;
 			pthread_mutex_unlock(&pool.mu);

@@ -7,29 +7,14 @@
  * SB_RSS_BOUND_KIB (malloc's arenas breathe a little; a leak of even a few
  * bytes per spawn over 100,000 spawns does not fit).
  */
-#include <dirent.h>
 #include <stdio.h>
 #include <unistd.h>
 
+#include "cxt.h"
 #include "spawnbench.h"
 
 #define SB_RSS_BOUND_KIB 256
 #define SB_WARMUP 1000
-
-static int fd_count(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *e;
-	int n = 0;
-
-	if (!d)
-		return -1;
-	while ((e = readdir(d)))
-		if (e->d_name[0] != '.')
-			n++;
-	closedir(d);
-	return n - 1; /* the directory's own fd */
-}
 
 static int spawn_loop(struct sb_worker *w, long n)
 {
@@ -38,9 +23,12 @@ static int spawn_loop(struct sb_worker *w, long n)
 	for (int i = 0; i < sb_nmethods && nrows < 16; i++)
 		if (sb_methods[i].kind == SB_LIB && sb_methods[i].floor != SB_FLOOR_ALLNS)
 			rows[nrows++] = i;
-	for (long i = 0; i < n; i++)
-		if (sb_methods[rows[i % nrows]].spawn_reap(w) < 0)
+	for (long i = 0; i < n; i++) {
+		const struct sb_method *m = &sb_methods[rows[i % nrows]];
+
+		if (m->spawn_reap(m, w) < 0)
 			return -1;
+	}
 	return 0;
 }
 
@@ -55,13 +43,13 @@ int sb_memcheck(long n, const char *csv_path)
 	if (spawn_loop(&w, SB_WARMUP) < 0)
 		return -1;
 	rss0 = sb_rss_kib();
-	fd0 = fd_count();
+	fd0 = cxt_fd_count();
 	t0 = sb_now_us();
 	if (spawn_loop(&w, n) < 0)
 		return -1;
 	t1 = sb_now_us();
 	rss1 = sb_rss_kib();
-	fd1 = fd_count();
+	fd1 = cxt_fd_count();
 	pass = fd0 == fd1 && rss1 - rss0 <= SB_RSS_BOUND_KIB && rss0 - rss1 <= SB_RSS_BOUND_KIB;
 	sb_out("memory: %ld libclonexec spawns (cx, cx-cred, cx-closefds, cx-cgroup, cx-userpid "
 	       "in turn) in %.1f s\n", n, (t1 - t0) / 1e6);

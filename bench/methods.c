@@ -13,7 +13,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "clonexec.h"
 #include "spawnbench.h"
 
 #define CGROUP_DIR "/sys/fs/cgroup/unified/cx-bench"
@@ -29,7 +28,7 @@ static struct cx_id_map uid_map, gid_map;
 static int extra_fds[EXTRA_FDS];
 static int nextra;
 
-static int cx_run(const char *who, const struct cx_attr *attr)
+static int cx_row(const struct sb_method *m, struct sb_worker *w)
 {
 	struct cx_process *p;
 	struct cx_status st;
@@ -37,56 +36,21 @@ static int cx_run(const char *who, const struct cx_attr *attr)
 	char msg[256];
 	int r;
 
-	r = cx_spawn(sb_env.noop, sb_env.argv, sb_env.envp, attr, &p, &err);
+	(void)w;
+	r = cx_spawn(sb_env.noop, sb_env.argv, sb_env.envp, m->attr, &p, &err);
 	if (r < 0) {
 		cx_error_format(&err, msg, sizeof(msg));
-		fprintf(stderr, "spawnbench: %s: %s\n", who, msg);
+		fprintf(stderr, "spawnbench: %s: %s\n", m->name, msg);
 		return -1;
 	}
 	r = cx_process_wait(p, -1, &st);
 	cx_process_release(p);
 	if (r < 0 || !st.exited || st.exit_code != 0) {
-		fprintf(stderr, "spawnbench: %s: wait %d, exited %d, code %d, signal %d\n", who, r,
-			st.exited, st.exit_code, st.signal);
+		fprintf(stderr, "spawnbench: %s: wait %d, exited %d, code %d, signal %d\n", m->name,
+			r, st.exited, st.exit_code, st.signal);
 		return -1;
 	}
 	return 0;
-}
-
-int sb_spawn_cx_plain(struct sb_worker *w)
-{
-	(void)w;
-	return cx_run("cx", NULL);
-}
-
-static int cx_cred(struct sb_worker *w)
-{
-	(void)w;
-	return cx_run("cx-cred", &attr_cred);
-}
-
-static int cx_closefds(struct sb_worker *w)
-{
-	(void)w;
-	return cx_run("cx-closefds", &attr_closefds);
-}
-
-static int cx_cgroup(struct sb_worker *w)
-{
-	(void)w;
-	return cx_run("cx-cgroup", &attr_cgroup);
-}
-
-static int cx_userpid(struct sb_worker *w)
-{
-	(void)w;
-	return cx_run("cx-userpid", &attr_userpid);
-}
-
-static int cx_allns(struct sb_worker *w)
-{
-	(void)w;
-	return cx_run("cx-6ns", &attr_allns);
 }
 
 static int reap(const char *who, pid_t pid)
@@ -100,11 +64,12 @@ static int reap(const char *who, pid_t pid)
 	return sb_check_status(who, status);
 }
 
-static int base_posix_spawn(struct sb_worker *w)
+static int base_posix_spawn(const struct sb_method *m, struct sb_worker *w)
 {
 	pid_t pid;
 	int r;
 
+	(void)m;
 	(void)w;
 	r = posix_spawn(&pid, sb_env.noop, NULL, NULL, sb_env.argv, sb_env.envp);
 	if (r) {
@@ -115,10 +80,11 @@ static int base_posix_spawn(struct sb_worker *w)
 	return reap("posix_spawn", pid);
 }
 
-static int base_fork(struct sb_worker *w)
+static int base_fork(const struct sb_method *m, struct sb_worker *w)
 {
 	pid_t pid;
 
+	(void)m;
 	(void)w;
 	pid = fork();
 	if (pid == 0) {
@@ -132,10 +98,11 @@ static int base_fork(struct sb_worker *w)
 	return reap("fork", pid);
 }
 
-static int base_vfork(struct sb_worker *w)
+static int base_vfork(const struct sb_method *m, struct sb_worker *w)
 {
 	pid_t pid;
 
+	(void)m;
 	(void)w;
 	pid = vfork();
 	if (pid == 0) {
@@ -149,50 +116,22 @@ static int base_vfork(struct sb_worker *w)
 	return reap("vfork", pid);
 }
 
-static int floor_userpid_parent(struct sb_worker *w)
-{
-	return sb_floor_ns_parent(w, NS_USERPID);
-}
-
-static int floor_userpid_self(struct sb_worker *w)
-{
-	return sb_floor_ns_self(w, NS_USERPID);
-}
-
-static int floor_allns_parent(struct sb_worker *w)
-{
-	return sb_floor_ns_parent(w, NS_ALL);
-}
-
-static int floor_allns_self(struct sb_worker *w)
-{
-	return sb_floor_ns_self(w, NS_ALL);
-}
-
+/* In table order. The attributes are filled in by sb_methods_setup. */
 const struct sb_method sb_methods[] = {
-	{ "cx", SB_LIB, SB_FLOOR_PLAIN, "cx_spawn, no attributes", sb_spawn_cx_plain },
-	{ "cx-cred", SB_LIB, SB_FLOOR_PLAIN, "cx_spawn, CREDENTIAL uid/gid 65534, no groups",
-	  cx_cred },
-	{ "cx-closefds", SB_LIB, SB_FLOOR_PLAIN,
-	  "cx_spawn, CLOSE_OTHER_FDS (100 inheritable fds open)", cx_closefds },
-	{ "cx-cgroup", SB_LIB, SB_FLOOR_PLAIN, "cx_spawn, CGROUP " CGROUP_DIR, cx_cgroup },
-	{ "cx-userpid", SB_LIB, SB_FLOOR_USERPID, "cx_spawn, NEWUSER|NEWPID, maps 0->uid/gid",
-	  cx_userpid },
-	{ "cx-6ns", SB_LIB, SB_FLOOR_ALLNS, "cx_spawn, user+pid+mount+net+uts+ipc, same maps",
-	  cx_allns },
-	{ "posix_spawn", SB_BASE, SB_FLOOR_PLAIN, "glibc posix_spawn + waitpid", base_posix_spawn },
-	{ "fork", SB_BASE, SB_FLOOR_PLAIN, "fork + execve + waitpid", base_fork },
-	{ "vfork", SB_BASE, SB_FLOOR_PLAIN, "vfork + execve + waitpid", base_vfork },
-	{ "floor", SB_FLOOR, SB_FLOOR_PLAIN, "raw clone(VM|VFORK) + execve, static stack",
-	  sb_floor_plain },
-	{ "floor-userpid-pm", SB_FLOOR, SB_FLOOR_USERPID,
-	  "raw clone(VM|NEWUSER|NEWPID), parent writes maps, futex go", floor_userpid_parent },
-	{ "floor-userpid-sm", SB_FLOOR, SB_FLOOR_USERPID,
-	  "raw clone(VM|VFORK|NEWUSER|NEWPID), child writes own maps", floor_userpid_self },
-	{ "floor-6ns-pm", SB_FLOOR, SB_FLOOR_ALLNS, "as floor-userpid-pm, 6 namespaces",
-	  floor_allns_parent },
-	{ "floor-6ns-sm", SB_FLOOR, SB_FLOOR_ALLNS, "as floor-userpid-sm, 6 namespaces",
-	  floor_allns_self },
+	{ "cx", SB_LIB, SB_FLOOR_PLAIN, cx_row, NULL, 0 },
+	{ "cx-cred", SB_LIB, SB_FLOOR_PLAIN, cx_row, &attr_cred, 0 },
+	{ "cx-closefds", SB_LIB, SB_FLOOR_PLAIN, cx_row, &attr_closefds, 0 },
+	{ "cx-cgroup", SB_LIB, SB_FLOOR_PLAIN, cx_row, &attr_cgroup, 0 },
+	{ "cx-userpid", SB_LIB, SB_FLOOR_USERPID, cx_row, &attr_userpid, 0 },
+	{ "cx-6ns", SB_LIB, SB_FLOOR_ALLNS, cx_row, &attr_allns, 0 },
+	{ "posix_spawn", SB_BASE, SB_FLOOR_PLAIN, base_posix_spawn, NULL, 0 },
+	{ "fork", SB_BASE, SB_FLOOR_PLAIN, base_fork, NULL, 0 },
+	{ "vfork", SB_BASE, SB_FLOOR_PLAIN, base_vfork, NULL, 0 },
+	{ "floor", SB_FLOOR, SB_FLOOR_PLAIN, sb_floor_plain, NULL, 0 },
+	{ "floor-userpid-pm", SB_FLOOR, SB_FLOOR_USERPID, sb_floor_ns_parent, NULL, NS_USERPID },
+	{ "floor-userpid-sm", SB_FLOOR, SB_FLOOR_USERPID, sb_floor_ns_self, NULL, NS_USERPID },
+	{ "floor-6ns-pm", SB_FLOOR, SB_FLOOR_ALLNS, sb_floor_ns_parent, NULL, NS_ALL },
+	{ "floor-6ns-sm", SB_FLOOR, SB_FLOOR_ALLNS, sb_floor_ns_self, NULL, NS_ALL },
 };
 
 const int sb_nmethods = (int)(sizeof(sb_methods) / sizeof(sb_methods[0]));

@@ -142,6 +142,8 @@ static void parse_options(struct options *o, int argc, char **argv)
 			o->memcheck = 10000;
 			continue;
 		}
+		if (!strcmp(a, "--help") || !strcmp(a, "-h"))
+			usage();
 		if (!strcmp(a, "--thp")) {
 			o->thp = 1;
 			continue;
@@ -202,7 +204,7 @@ static void trial(struct sb_results *res, const char *only)
 	for (int m = 0; m < sb_nmethods; m++) {
 		if (!selected(only, sb_methods[m].name))
 			continue;
-		res->avail[m] = sb_methods[m].spawn_reap(&trial_worker) == 0;
+		res->avail[m] = sb_methods[m].spawn_reap(&sb_methods[m], &trial_worker) == 0;
 		if (!res->avail[m])
 			fprintf(stderr, "spawnbench: %s does not work here: left out\n",
 				sb_methods[m].name);

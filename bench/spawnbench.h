@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "clonexec.h"
+
 #define SB_MAX_THREADS 4
 #define SB_STACK_SIZE (64 * 1024)
 
@@ -39,8 +41,10 @@ struct sb_method {
 	const char *name;
 	enum sb_kind kind;
 	enum sb_floor floor;
-	const char *what;                  /* one line for the legend */
-	int (*spawn_reap)(struct sb_worker *w); /* 0, or -1 after printing why */
+	/* Spawn and reap once: 0, or -1 after printing why. */
+	int (*spawn_reap)(const struct sb_method *m, struct sb_worker *w);
+	const struct cx_attr *attr;        /* libclonexec rows (NULL: none) */
+	unsigned long nsflags;             /* namespace floors */
 };
 
 /* The shared inputs of every spawn. */
@@ -60,12 +64,11 @@ extern const struct sb_method sb_methods[];
 extern const int sb_nmethods;
 int sb_methods_setup(void);     /* attributes, cgroup, the extra fds */
 void sb_methods_teardown(void);
-int sb_spawn_cx_plain(struct sb_worker *w);
 
 /* floor.c: raw clone + execve. */
-int sb_floor_plain(struct sb_worker *w);
-int sb_floor_ns_parent(struct sb_worker *w, unsigned long nsflags);
-int sb_floor_ns_self(struct sb_worker *w, unsigned long nsflags);
+int sb_floor_plain(const struct sb_method *m, struct sb_worker *w);
+int sb_floor_ns_parent(const struct sb_method *m, struct sb_worker *w);
+int sb_floor_ns_self(const struct sb_method *m, struct sb_worker *w);
 int sb_floor_setup(void);
 int sb_check_status(const char *who, int status);
 
