@@ -144,7 +144,8 @@ struct cx_attr {
 	 * an error without one. For a namespace made by clone the caller
 	 * writes them, so any ranges its privileges allow work; for one made
 	 * by unshare the child writes its own, and the kernel then takes only
-	 * one range of count 1 mapping the child's own id. */
+	 * one range of count 1 mapping the caller's own id (and setgroups
+	 * deny): anything else is EINVAL before anything starts. */
 	const struct cx_id_map *uid_map;
 	unsigned int nuid_map;
 	unsigned int ngid_map;

@@ -90,6 +90,27 @@ static int check_map(const char *name, const struct cx_id_map *map, unsigned int
 	return 0;
 }
 
+/* After unshare(CLONE_NEWUSER) the child writes its own maps, and the
+ * kernel then takes one line mapping the writer's own id only (it holds no
+ * capability in the parent namespace, whatever it was before). */
+static int check_child_maps(const struct cx_attr *a, struct cx_error *err)
+{
+	if (!(a->unshareflags & CX_CLONE_NEWUSER) || (a->cloneflags & CX_CLONE_NEWUSER))
+		return 0;
+	if (a->nuid_map > 1 || (a->nuid_map && (a->uid_map[0].count != 1 ||
+						 a->uid_map[0].outside != geteuid())))
+		return fail(err, EINVAL, "uid_map: a user namespace made by unshare can map only "
+			    "the caller's uid %u, once (use cloneflags for more)", geteuid());
+	if (a->ngid_map > 1 || (a->ngid_map && (a->gid_map[0].count != 1 ||
+						 a->gid_map[0].outside != getegid())))
+		return fail(err, EINVAL, "gid_map: a user namespace made by unshare can map only "
+			    "the caller's gid %u, once (use cloneflags for more)", getegid());
+	if (a->ngid_map && (a->flags & CX_ATTR_SETGROUPS_ALLOW))
+		return fail(err, EINVAL, "gid_map: a user namespace made by unshare needs "
+			    "setgroups deny");
+	return 0;
+}
+
 static int check_files(const struct cx_attr *a, struct cx_error *err)
 {
 	if (a->nfiles == 0)
@@ -230,6 +251,9 @@ int cx_check(const char *path, char *const argv[], const struct cx_attr *attr,
 	if ((a->cloneflags & CX_CLONE_NEWUSER) && (a->unshareflags & CX_CLONE_NEWUSER) &&
 	    (a->nuid_map || a->ngid_map))
 		return fail(err, EINVAL, "id maps with two new user namespaces are ambiguous");
+	r = check_child_maps(a, err);
+	if (r < 0)
+		return r;
 	r = check_map("uid_map", a->uid_map, a->nuid_map, err);
 	if (r < 0)
 		return r;
@@ -245,7 +269,7 @@ int cx_check(const char *path, char *const argv[], const struct cx_attr *attr,
 	r = check_credential(a, err);
 	if (r < 0)
 		return r;
-	if (a->ambient_caps >> 1 >> cap_last_cap())
+	if (a->ambient_caps && a->ambient_caps >> 1 >> cap_last_cap())
 		return fail(err, EINVAL, "ambient_caps: a capability above the kernel's last");
 	if ((a->flags & CX_ATTR_CGROUP) && !fd_is_open(a->cgroup_fd))
 		return fail(err, EBADF, "cgroup_fd is not open");

@@ -95,26 +95,32 @@ static void add_map_ops(struct cx_plan *plan, int who)
 	}
 }
 
-/* Setrlimit ops. RLIMIT_NOFILE is set twice: before the credential change
- * with soft = hard (so a raised hard limit still has CAP_SYS_RESOURCE and
- * the fd plan has room), and after the fd plan with the soft limit asked. */
+/* Setrlimit ops, before the credential change: raising a hard limit needs
+ * CAP_SYS_RESOURCE, which the change may drop. RLIMIT_NOFILE is special:
+ * the fd plan after it needs room, so it is set in full only after the fd
+ * plan (lowering needs no privilege); before, only a raised hard limit is
+ * applied, with the soft limit raised to it. */
 static void add_rlimit_ops(struct cx_plan *plan)
 {
 	const struct cx_attr *a = &plan->attr;
 
 	for (unsigned int i = 0; i < a->nrlimits; i++) {
 		const struct cx_rlimit *r = &a->rlimits[i];
-		struct cx_op *op = add_child(plan, CX_STEP_SETRLIMIT);
+		struct cx_op *op;
+		struct rlimit now;
 
-		op->a = r->resource;
+		plan->rlim[i].cur = r->soft;
 		plan->rlim[i].max = r->hard;
-		plan->rlim[i].cur = r->resource == RLIMIT_NOFILE ? r->hard : r->soft;
-		op->p = &plan->rlim[i];
-		if (r->resource == RLIMIT_NOFILE && r->soft != r->hard) {
-			plan->rlim[a->nrlimits].cur = r->soft;
-			plan->rlim[a->nrlimits].max = r->hard;
+		if (r->resource == RLIMIT_NOFILE) {
+			plan->rlim[a->nrlimits] = plan->rlim[i];
 			plan->nofile_final = 1;
+			if (getrlimit(RLIMIT_NOFILE, &now) == 0 && r->hard <= (uint64_t)now.rlim_max)
+				continue;
+			plan->rlim[i].cur = r->hard;
 		}
+		op = add_child(plan, CX_STEP_SETRLIMIT);
+		op->a = r->resource;
+		op->p = &plan->rlim[i];
 	}
 }
 

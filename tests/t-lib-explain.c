@@ -83,7 +83,8 @@ static void dump(const struct list *l)
 
 static void rich(void)
 {
-	static const struct cx_id_map map = { 0, 100000, 65536 };
+	/* A user namespace made by unshare: the child maps its own ids. */
+	const struct cx_id_map map = { 0, geteuid(), 1 };
 	static const gid_t groups[] = { 5, 6 };
 	static const int files[] = { 2, 0, 1 };
 	static const struct cx_rlimit rl[] = { { RLIMIT_NOFILE, 64, 128 }, { RLIMIT_CORE, 0, 0 } };
@@ -97,7 +98,7 @@ static void rich(void)
 	};
 	char *argv[] = { "/bin/true", NULL };
 	CX_ATTR(a, .flags = CX_ATTR_SETSID | CX_ATTR_FOREGROUND | CX_ATTR_SIGMASK |
-			    CX_ATTR_CREDENTIAL | CX_ATTR_SETGROUPS_ALLOW | CX_ATTR_CLOSE_OTHER_FDS |
+			    CX_ATTR_CREDENTIAL | CX_ATTR_CLOSE_OTHER_FDS |
 			    CX_ATTR_PTRACE | CX_ATTR_NO_NEW_PRIVS | CX_ATTR_UMASK,
 		.unshareflags = CLONE_NEWUSER | CLONE_NEWNS, .uid_map = &map, .nuid_map = 1,
 		.gid_map = &map, .ngid_map = 1, .chroot = "/", .dir = "/tmp", .uid = 1, .gid = 2,
