@@ -352,7 +352,8 @@ void sb_report(struct sb_results *res, const char *dir)
 	for (int mi = 0; mi < res->nmem; mi++)
 		sb_out("%s%ld MiB", mi ? ", " : "", res->rss_mib[mi]);
 	sb_out("); thr = threads spawning at once; x_posix / x_floor = median over the same "
-	       "row's\nposix_spawn / floor median (same memory and threads).\n\n");
+	       "row's\nposix_spawn / floor median (same memory and threads). What each row does: "
+	       "bench/README.md.\n\n");
 	table(res, csv);
 	fclose(csv);
 	plot_data(res, dir);
