@@ -119,8 +119,8 @@ check-man: lib
 	man/check-examples.sh $(O)
 
 check: all check-child check-man
-	CX_BUILD=$(abspath $(O)) $(PROVE) $(PROVE_FLAGS) --exec tests/run-one \
-		$(TEST_BINS) $(TEST_SCRIPTS)
+	CX_BUILD=$(abspath $(O)) CX_SANITIZE=$(SANITIZE) CX_SANFLAGS="$(SANFLAGS)" \
+		$(PROVE) $(PROVE_FLAGS) --exec tests/run-one $(TEST_BINS) $(TEST_SCRIPTS)
 
 check-asan:
 	$(MAKE) O=build-asan SANITIZE=1 CC=$(CC) check
@@ -140,7 +140,8 @@ install: lib tools
 	install -m 755 $(O)/libclonexec.so.$(VERSION) $(DESTDIR)$(LIBDIR)/
 	ln -sf libclonexec.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
 	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libclonexec.so
-	install -m 644 $(O)/clonexec.pc $(DESTDIR)$(LIBDIR)/pkgconfig/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
+	    -e 's|@VERSION@|$(VERSION)|' src/clonexec.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/clonexec.pc
 	if [ -x $(O)/clonexec ]; then install -m 755 $(O)/clonexec $(DESTDIR)$(BINDIR)/; fi
 	for m in man/*.1; do [ -f "$$m" ] && install -m 644 "$$m" $(DESTDIR)$(MANDIR)/man1/; done; true
 	for m in man/*.3; do [ -f "$$m" ] && install -m 644 "$$m" $(DESTDIR)$(MANDIR)/man3/; done; true
