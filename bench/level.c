@@ -46,22 +46,30 @@ static struct {
 } pool = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, PTHREAD_COND_INITIALIZER,
 	   0, 0, 0, 0, 0, 0 };
 
+/* The first spawn of a slice is not counted: it pays for this process and
+ * its threads waking up after the other slots' turns. */
 static void run_worker_slice(struct sb_worker *w, const struct sb_method *m, double deadline)
 {
 	double t0, t1;
 
 	w->nlat = 0;
+	w->t_start = w->t_end = sb_now_us();
+	if (m->spawn_reap(m, w) < 0)
+		goto failed;
+	w->t_start = sb_now_us();
 	do {
 		t0 = sb_now_us();
-		if (m->spawn_reap(m, w) < 0) {
-			pthread_mutex_lock(&pool.mu);
-			pool.fails++;
-			pthread_mutex_unlock(&pool.mu);
-			return;
-		}
+		if (m->spawn_reap(m, w) < 0)
+			goto failed;
 		t1 = sb_now_us();
 		sb_push(&w->lat, &w->nlat, &w->caplat, t1 - t0);
+		w->t_end = t1;
 	} while (t1 < deadline);
+	return;
+failed:
+	pthread_mutex_lock(&pool.mu);
+	pool.fails++;
+	pthread_mutex_unlock(&pool.mu);
 }
 
 static void *worker_main(void *arg)
@@ -125,7 +133,7 @@ static int read_full(int fd, void *buf, size_t len)
 static void serve_slice(const struct command *c, int out)
 {
 	struct result r = { 0 };
-	double t0;
+	double t0, first = 0, last = 0;
 
 	pthread_mutex_lock(&pool.mu);
 	pool.method = c->method;
@@ -138,11 +146,20 @@ static void serve_slice(const struct command *c, int out)
 	pthread_cond_broadcast(&pool.go);
 	while (pool.finished < pool.nthr)
 		pthread_cond_wait(&pool.done, &pool.mu);
-	r.wall_us = sb_now_us() - t0;
 	r.fails = pool.fails;
 	pthread_mutex_unlock(&pool.mu);
-	for (int i = 0; i < c->nthr; i++)
+	/* Wall time of the counted spawns: from the first counted start to the
+	 * last end over the threads. */
+	for (int i = 0; i < c->nthr; i++) {
+		if (!workers[i].nlat)
+			continue;
+		if (!r.n || workers[i].t_start < first)
+			first = workers[i].t_start;
+		if (!r.n || workers[i].t_end > last)
+			last = workers[i].t_end;
 		r.n += workers[i].nlat;
+	}
+	r.wall_us = last - first;
 	write_full(out, &r, sizeof(r));
 	for (int i = 0; i < c->nthr; i++)
 		write_full(out, workers[i].lat, workers[i].nlat * sizeof(double));

@@ -129,7 +129,7 @@ static void parse_options(struct options *o, int argc, char **argv)
 	long v[SB_MAX_LEVELS];
 
 	*o = (struct options){ .nmem = 3, .mem_mib = { 0, 1024, 4096 }, .nthr = 3,
-			       .threads = { 1, 2, 4 }, .rounds = 8, .slice_us = 100000,
+			       .threads = { 1, 2, 4 }, .rounds = 30, .slice_us = 30000,
 			       .memcheck = 100000, .out = "bench/results" };
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *arg = i + 1 < argc ? argv[i + 1] : NULL;
@@ -137,8 +137,8 @@ static void parse_options(struct options *o, int argc, char **argv)
 		if (!strcmp(a, "--quick")) {
 			o->quick = 1;
 			o->nmem = 2;
-			o->rounds = 4;
-			o->slice_us = 25000;
+			o->rounds = 10;
+			o->slice_us = 10000;
 			o->memcheck = 10000;
 			continue;
 		}

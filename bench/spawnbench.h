@@ -22,6 +22,7 @@ struct sb_worker {
 	volatile uint32_t go;   /* floor with parent-written maps: child waits on it */
 	double *lat;            /* per-spawn latencies of the current slice (µs) */
 	size_t nlat, caplat;
+	double t_start, t_end;  /* the counted spawns of the current slice */
 };
 
 enum sb_kind {
