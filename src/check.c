@@ -90,25 +90,41 @@ static int check_map(const char *name, const struct cx_id_map *map, unsigned int
 	return 0;
 }
 
-/* After unshare(CLONE_NEWUSER) the child writes its own maps, and the
- * kernel then takes one line mapping the writer's own id only (it holds no
- * capability in the parent namespace, whatever it was before). */
+/* A process inside a new user namespace may write that namespace's maps
+ * only for its own euid and egid, one id each, with setgroups denied (it
+ * holds no capability in the parent namespace, whatever it was before).
+ * 0 when the maps qualify, else which part does not. */
+int cx_maps_self_writable(const struct cx_attr *a)
+{
+	if (a->nuid_map > 1 ||
+	    (a->nuid_map && (a->uid_map[0].count != 1 || a->uid_map[0].outside != geteuid())))
+		return CX_MAPS_NOT_OWN_UID;
+	if (a->ngid_map > 1 ||
+	    (a->ngid_map && (a->gid_map[0].count != 1 || a->gid_map[0].outside != getegid())))
+		return CX_MAPS_NOT_OWN_GID;
+	if (a->ngid_map && (a->flags & CX_ATTR_SETGROUPS_ALLOW))
+		return CX_MAPS_SETGROUPS_ALLOWED;
+	return 0;
+}
+
+/* After unshare(CLONE_NEWUSER) only the child can write the maps. */
 static int check_child_maps(const struct cx_attr *a, struct cx_error *err)
 {
 	if (!(a->unshareflags & CX_CLONE_NEWUSER) || (a->cloneflags & CX_CLONE_NEWUSER))
 		return 0;
-	if (a->nuid_map > 1 || (a->nuid_map && (a->uid_map[0].count != 1 ||
-						 a->uid_map[0].outside != geteuid())))
+	switch (cx_maps_self_writable(a)) {
+	case CX_MAPS_NOT_OWN_UID:
 		return fail(err, EINVAL, "uid_map: a user namespace made by unshare can map only "
 			    "the caller's uid %u, once (use cloneflags for more)", geteuid());
-	if (a->ngid_map > 1 || (a->ngid_map && (a->gid_map[0].count != 1 ||
-						 a->gid_map[0].outside != getegid())))
+	case CX_MAPS_NOT_OWN_GID:
 		return fail(err, EINVAL, "gid_map: a user namespace made by unshare can map only "
 			    "the caller's gid %u, once (use cloneflags for more)", getegid());
-	if (a->ngid_map && (a->flags & CX_ATTR_SETGROUPS_ALLOW))
+	case CX_MAPS_SETGROUPS_ALLOWED:
 		return fail(err, EINVAL, "gid_map: a user namespace made by unshare needs "
 			    "setgroups deny");
-	return 0;
+	default:
+		return 0;
+	}
 }
 
 static int check_files(const struct cx_attr *a, struct cx_error *err)

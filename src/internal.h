@@ -64,6 +64,7 @@ struct cx_plan {
 	enum cx_mode mode;
 	int clone3_only;           /* cgroup or time namespace: no fallback */
 	int parent_maps;           /* the parent writes /proc/PID/{uid,gid}_map */
+	int child_maps;            /* the child writes its own, right after clone */
 	int ctty_parent_fd;        /* ctty_fd before the fd plan runs */
 	int nofile_final;          /* RLIMIT_NOFILE is set again after the fd plan */
 	int fd_free;               /* fds below are the fd plan's targets */
@@ -99,6 +100,13 @@ struct cx_plan {
 /* check.c: the attributes are valid, or *err says why not. */
 int cx_check(const char *path, char *const argv[], const struct cx_attr *attr,
 	     struct cx_attr *ret_attr, struct cx_error *err);
+
+enum cx_maps_self {
+	CX_MAPS_NOT_OWN_UID = 1,
+	CX_MAPS_NOT_OWN_GID,
+	CX_MAPS_SETGROUPS_ALLOWED,
+};
+int cx_maps_self_writable(const struct cx_attr *attr);
 
 /* plan.c */
 int cx_plan_compile(struct cx_plan *plan, const char *path, int search, char *const argv[],

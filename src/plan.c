@@ -206,6 +206,8 @@ static void add_clone_op(struct cx_plan *plan)
 	if (plan->parent_maps) {
 		add_map_ops(plan, CX_PARENT);
 		add_child(plan, CX_STEP_WAIT_MAPS);
+	} else if (plan->child_maps) {
+		add_map_ops(plan, CX_CHILD);
 	}
 }
 
@@ -309,11 +311,17 @@ static int choose_mode(struct cx_plan *plan)
 	const struct cx_attr *a = &plan->attr;
 
 	plan->clone_flags = a->cloneflags;
+	plan->parent_maps = 0;
+	plan->child_maps = 0;
 	plan->clone3_only = (a->flags & CX_ATTR_CGROUP) || (a->cloneflags & CX_CLONE_NEWTIME);
-	/* Maps for a user namespace made by clone can only be written from
-	 * outside it (a multi-range map needs CAP_SETUID in the parent
-	 * namespace), so the parent writes them while the child waits. */
-	plan->parent_maps = (a->cloneflags & CX_CLONE_NEWUSER) && (a->nuid_map || a->ngid_map);
+	/* Maps for a user namespace made by clone: the child writes them
+	 * itself when the kernel lets it (its own ids, as `unshare -r` maps),
+	 * which keeps CLONE_VFORK; anything more needs CAP_SETUID in the
+	 * parent namespace, so the parent writes them while the child waits. */
+	if ((a->cloneflags & CX_CLONE_NEWUSER) && (a->nuid_map || a->ngid_map)) {
+		plan->child_maps = cx_maps_self_writable(a) == 0;
+		plan->parent_maps = !plan->child_maps;
+	}
 	if (cx_on_valgrind())
 		plan->mode = CX_MODE_COPY;
 	else if (plan->parent_maps)

@@ -114,7 +114,7 @@ run --explain -r -p --chdir / -- touch "$T/marker"
 is "$rc" 0 "--explain: 0"
 ok "$([ ! -e "$T/marker" ]; echo $?)" "--explain starts nothing"
 like "$out" "^ 1\. parent +clone3 new user,pid namespaces" "--explain: step 1 is the clone"
-like "$out" "write uid_map /proc/<child>/uid_map \"0 $(id -u) 1\"" "--explain: the uid map"
+like "$out" "child +write uid_map /proc/self/uid_map \"0 $(id -u) 1\"" "--explain: -r maps its own ids from inside the child"
 like "$out" "chdir /" "--explain: chdir"
 like "$(printf '%s\n' "$out" | tail -n 1)" "child +execve /usr/bin/touch" \
 	"--explain: the last step is execve of the looked-up path"
