@@ -575,6 +575,14 @@ static const char *why_not(const struct fcase *c)
 		    c->rules[i].nr == SYS_pidfd_open)
 			return "valgrind answers clone3 and pidfd_open itself (ENOSYS) and runs "
 			       "clone its own way";
+	for (int i = 0; i < MAX_RULES && on_valgrind; i++) {
+		if (c->rules[i].nr == SYS_rt_sigaction)
+			return "valgrind keeps signal handlers itself: rt_sigaction never reaches the "
+			       "kernel's filter";
+		if (c->rules[i].nr == SYS_execve)
+			return "valgrind cannot return from a failed execve: it ends the child, which "
+			       "then reports nothing";
+	}
 	return NULL;
 }
 
