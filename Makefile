@@ -116,7 +116,7 @@ PROVE ?= prove
 PROVE_FLAGS ?=
 # Every man page renders without warnings; every EXAMPLES program builds and runs.
 check-man: lib
-	man/check-examples.sh $(O)
+	CC="$(CC) $(SANFLAGS)" man/check-examples.sh $(O)
 
 check: all check-child check-man
 	CX_BUILD=$(abspath $(O)) CX_SANITIZE=$(SANITIZE) CX_SANFLAGS="$(SANFLAGS)" \

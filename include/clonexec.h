@@ -102,11 +102,18 @@ enum cx_attr_flag {
 	CX_ATTR_UMASK = 1ULL << 16,
 };
 
-/* The namespace flags accepted in cloneflags and unshareflags. */
-#define CX_NAMESPACE_FLAGS (0x10000000ULL /* CLONE_NEWUSER */ | 0x20000000ULL /* CLONE_NEWPID */ | \
-			    0x00020000ULL /* CLONE_NEWNS */ | 0x40000000ULL /* CLONE_NEWNET */ | \
-			    0x04000000ULL /* CLONE_NEWUTS */ | 0x08000000ULL /* CLONE_NEWIPC */ | \
-			    0x02000000ULL /* CLONE_NEWCGROUP */ | 0x00000080ULL /* CLONE_NEWTIME */)
+/* Namespace flags for cloneflags and unshareflags: the kernel's CLONE_NEW*
+ * values, named here so callers need not define _GNU_SOURCE for them. */
+#define CX_NEWTIME 0x00000080ULL   /* CLONE_NEWTIME */
+#define CX_NEWNS 0x00020000ULL     /* CLONE_NEWNS: mount */
+#define CX_NEWCGROUP 0x02000000ULL /* CLONE_NEWCGROUP */
+#define CX_NEWUTS 0x04000000ULL    /* CLONE_NEWUTS */
+#define CX_NEWIPC 0x08000000ULL    /* CLONE_NEWIPC */
+#define CX_NEWUSER 0x10000000ULL   /* CLONE_NEWUSER */
+#define CX_NEWPID 0x20000000ULL    /* CLONE_NEWPID */
+#define CX_NEWNET 0x40000000ULL    /* CLONE_NEWNET */
+#define CX_NAMESPACE_FLAGS (CX_NEWTIME | CX_NEWNS | CX_NEWCGROUP | CX_NEWUTS | CX_NEWIPC | \
+			    CX_NEWUSER | CX_NEWPID | CX_NEWNET)
 
 /*
  * What the child gets. Zero means "not asked for" for every field; fields

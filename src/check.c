@@ -18,7 +18,6 @@
 #define CX_MAP_LINES_MAX 340 /* the kernel's UID_GID_MAP_MAX_EXTENTS */
 #define CX_NGROUPS_MAX 65536 /* the kernel's NGROUPS_MAX */
 #define CX_NFILES_MAX (1u << 20)
-#define CX_CLONE_NEWUSER 0x10000000ULL
 
 __attribute__((format(printf, 3, 4))) static int fail(struct cx_error *err, int error,
 							 const char *fmt, ...)
@@ -110,7 +109,7 @@ int cx_maps_self_writable(const struct cx_attr *a)
 /* After unshare(CLONE_NEWUSER) only the child can write the maps. */
 static int check_child_maps(const struct cx_attr *a, struct cx_error *err)
 {
-	if (!(a->unshareflags & CX_CLONE_NEWUSER) || (a->cloneflags & CX_CLONE_NEWUSER))
+	if (!(a->unshareflags & CX_NEWUSER) || (a->cloneflags & CX_NEWUSER))
 		return 0;
 	switch (cx_maps_self_writable(a)) {
 	case CX_MAPS_NOT_OWN_UID:
@@ -262,9 +261,9 @@ int cx_check(const char *path, char *const argv[], const struct cx_attr *attr,
 	if (a->unshareflags & ~CX_NAMESPACE_FLAGS)
 		return fail(err, EINVAL, "unshareflags: not namespace flags");
 	ns = a->cloneflags | a->unshareflags;
-	if ((a->nuid_map || a->ngid_map) && !(ns & CX_CLONE_NEWUSER))
+	if ((a->nuid_map || a->ngid_map) && !(ns & CX_NEWUSER))
 		return fail(err, EINVAL, "id maps need a new user namespace");
-	if ((a->cloneflags & CX_CLONE_NEWUSER) && (a->unshareflags & CX_CLONE_NEWUSER) &&
+	if ((a->cloneflags & CX_NEWUSER) && (a->unshareflags & CX_NEWUSER) &&
 	    (a->nuid_map || a->ngid_map))
 		return fail(err, EINVAL, "id maps with two new user namespaces are ambiguous");
 	r = check_child_maps(a, err);

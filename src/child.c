@@ -263,10 +263,16 @@ int cx_child_main(void *arg)
 	struct cx_plan *plan = arg;
 
 	if (plan->mode == CX_MODE_COPY) {
-		/* Our own copy of the plan: keep the error pipe out of the fd
+		/* Our own copy of the plan and of the parent's fds: drop the
+		 * parent's pipe ends (else a parent that gives up closing its go
+		 * end is never seen), and keep the error pipe out of the fd
 		 * plan's way. */
-		long fd = cx_sys3(SYS_fcntl, plan->report_fd, F_DUPFD_CLOEXEC, plan->fd_free);
+		long fd;
 
+		for (int i = 0; i < 2; i++)
+			if (plan->parent_ends[i] >= 0)
+				cx_sys1(SYS_close, plan->parent_ends[i]);
+		fd = cx_sys3(SYS_fcntl, plan->report_fd, F_DUPFD_CLOEXEC, plan->fd_free);
 		if (fd >= 0)
 			plan->report_fd = (int)fd;
 	}

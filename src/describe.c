@@ -64,9 +64,9 @@ static const struct {
 	uint64_t flag;
 	const char *name;
 } ns_names[] = {
-	{ 0x10000000ULL, "user" }, { 0x20000000ULL, "pid" },    { 0x00020000ULL, "mount" },
-	{ 0x40000000ULL, "net" },  { 0x04000000ULL, "uts" },    { 0x08000000ULL, "ipc" },
-	{ 0x02000000ULL, "cgroup" }, { 0x00000080ULL, "time" },
+	{ CX_NEWUSER, "user" }, { CX_NEWPID, "pid" }, { CX_NEWNS, "mount" },
+	{ CX_NEWNET, "net" },   { CX_NEWUTS, "uts" }, { CX_NEWIPC, "ipc" },
+	{ CX_NEWCGROUP, "cgroup" }, { CX_NEWTIME, "time" },
 };
 
 const char *cx_step_name(int step)

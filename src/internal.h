@@ -90,6 +90,8 @@ struct cx_plan {
 	int parent_pid;            /* for the getppid() check when no pidfd */
 	int report_fd;             /* CX_MODE_COPY: the error pipe */
 	int go_fd;                 /* CX_MODE_COPY with parent maps: wait pipe */
+	int parent_ends[2];        /* CX_MODE_COPY: the parent's pipe ends, which the
+				    * child's copy closes or it never sees EOF */
 
 	/* Shared with the child. */
 	volatile uint32_t go;      /* 0 wait, 1 go on, 2 give up */

@@ -15,8 +15,6 @@
 
 #include "internal.h"
 
-#define CX_CLONE_NEWUSER 0x10000000ULL
-#define CX_CLONE_NEWNS 0x00020000ULL
 
 static struct cx_op *add(struct cx_plan *plan, int step, int who)
 {
@@ -219,10 +217,10 @@ static void add_namespace_ops(struct cx_plan *plan)
 	if (a->unshareflags) {
 		op = add_child(plan, CX_STEP_UNSHARE);
 		op->c = (long)a->unshareflags;
-		if ((a->unshareflags & CX_CLONE_NEWUSER) && !plan->parent_maps)
+		if ((a->unshareflags & CX_NEWUSER) && !plan->parent_maps)
 			add_map_ops(plan, CX_CHILD);
 	}
-	if (((a->cloneflags | a->unshareflags) & CX_CLONE_NEWNS) &&
+	if (((a->cloneflags | a->unshareflags) & CX_NEWNS) &&
 	    !(a->flags & CX_ATTR_KEEP_PROPAGATION))
 		add_child(plan, CX_STEP_MOUNT_PRIVATE);
 }
@@ -252,7 +250,7 @@ static void add_misc_ops(struct cx_plan *plan)
 		op->a = a->pdeathsig;
 		/* Without a pidfd, getppid() tells, except in a new PID namespace
 		 * where it is always 0. */
-		op->b = !(a->cloneflags & 0x20000000ULL);
+		op->b = !(a->cloneflags & CX_NEWPID);
 		op->c = sig_kills_by_default(a->pdeathsig);
 	}
 	if (a->flags & CX_ATTR_NO_NEW_PRIVS)
@@ -313,12 +311,12 @@ static int choose_mode(struct cx_plan *plan)
 	plan->clone_flags = a->cloneflags;
 	plan->parent_maps = 0;
 	plan->child_maps = 0;
-	plan->clone3_only = (a->flags & CX_ATTR_CGROUP) || (a->cloneflags & CX_CLONE_NEWTIME);
+	plan->clone3_only = (a->flags & CX_ATTR_CGROUP) || (a->cloneflags & CX_NEWTIME);
 	/* Maps for a user namespace made by clone: the child writes them
 	 * itself when the kernel lets it (its own ids, as `unshare -r` maps),
 	 * which keeps CLONE_VFORK; anything more needs CAP_SETUID in the
 	 * parent namespace, so the parent writes them while the child waits. */
-	if ((a->cloneflags & CX_CLONE_NEWUSER) && (a->nuid_map || a->ngid_map)) {
+	if ((a->cloneflags & CX_NEWUSER) && (a->nuid_map || a->ngid_map)) {
 		plan->child_maps = cx_maps_self_writable(a) == 0;
 		plan->parent_maps = !plan->child_maps;
 	}
@@ -346,6 +344,7 @@ int cx_plan_compile(struct cx_plan *plan, const char *path, int search, char *co
 	plan->parent_pidfd = -1;
 	plan->report_fd = -1;
 	plan->go_fd = -1;
+	plan->parent_ends[0] = plan->parent_ends[1] = -1;
 	plan->go = 0;
 	plan->child_tid = 0;
 	plan->report.index = -1;

@@ -211,6 +211,8 @@ static int open_pipes(struct cx_plan *plan, int rep[2], int go[2], struct cx_err
 	}
 	plan->report_fd = rep[1];
 	plan->go_fd = go[0];
+	plan->parent_ends[0] = rep[0];
+	plan->parent_ends[1] = go[1];
 	return 0;
 }
 
