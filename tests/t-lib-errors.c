@@ -87,7 +87,7 @@ static void as_root(void)
 	char *argv[] = { "x", NULL };
 	char *big = malloc(200001);
 	char *bigv[] = { "x", big, NULL };
-	int fd;
+	int fd, cg_error = lt_on_valgrind() ? ENOSYS : EBADF;
 
 	lt_fails("missing chroot", lt_probe(), probe_argv, &chr, CX_STEP_CHROOT, ENOENT);
 	format_is(lt_probe(), probe_argv, &chr, "chroot /nonexistent-lt: No such file or directory");
@@ -120,17 +120,22 @@ static void as_root(void)
 	/* One argument above MAX_ARG_STRLEN (32 pages). */
 	memset(big, 'a', 200000);
 	big[200000] = '\0';
-	lt_fails("argv too large", lt_probe(), bigv, &none, CX_STEP_EXECVE, E2BIG);
+	if (lt_on_valgrind())
+		lt_skip("argv too large", "valgrind cannot survive an execve the kernel refuses "
+			"late (E2BIG): the child dies before it can report");
+	else
+		lt_fails("argv too large", lt_probe(), bigv, &none, CX_STEP_EXECVE, E2BIG);
 	free(big);
 
-	/* A cgroup fd that is not a cgroup directory: the kernel refuses it. */
+	/* A cgroup fd that is not a cgroup directory: the kernel refuses it.
+	 * Valgrind has no clone3: the library's error for that comes first. */
 	snprintf(big_path, sizeof(big_path), "%s", dir);
 	cg.cgroup_fd = open(big_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	lt_fails("cgroup fd of a plain directory", lt_probe(), probe_argv, &cg, CX_STEP_CLONE3,
-		 EBADF);
+		 cg_error);
 	close(cg.cgroup_fd);
 	cg.cgroup_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	lt_fails("cgroup fd of /dev/null", lt_probe(), probe_argv, &cg, CX_STEP_CLONE3, EBADF);
+	lt_fails("cgroup fd of /dev/null", lt_probe(), probe_argv, &cg, CX_STEP_CLONE3, cg_error);
 	close(cg.cgroup_fd);
 	lt_fails("cgroup fd not open", lt_probe(), probe_argv, &cg_closed, CX_STEP_CHECK, EBADF);
 

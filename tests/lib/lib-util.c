@@ -12,6 +12,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <valgrind/valgrind.h>
 
 #include "lib-util.h"
 #include "tap.h"
@@ -315,7 +316,9 @@ int lt_make_root(const char *dir, int with_proc)
 	fclose(f);
 	snprintf(dst, sizeof(dst), "%s/proc", dir);
 	mkdir(dst, 0755);
-	if (with_proc && mount("/proc", dst, NULL, MS_BIND | MS_REC, NULL) < 0)
+	/* The type of a bind mount is ignored; "none" for valgrind, which
+	 * checks it is a readable string. */
+	if (with_proc && mount("/proc", dst, "none", MS_BIND | MS_REC, NULL) < 0)
 		return -1;
 	return 0;
 }
@@ -329,6 +332,22 @@ void lt_remove_root(const char *dir)
 	snprintf(cmd, sizeof(cmd), "rm -rf --one-file-system '%s'", dir);
 	if (system(cmd) != 0)
 		diag("could not remove %s", dir);
+}
+
+int lt_on_valgrind(void)
+{
+	return RUNNING_ON_VALGRIND != 0;
+}
+
+void lt_skip(const char *what, const char *fmt, ...)
+{
+	char why[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	ok(1, "%s # SKIP %s", what, why);
 }
 
 uint64_t lt_hex(const char *s)

@@ -63,6 +63,14 @@ void lt_relay(const char *name, const char *text);
 int lt_make_root(const char *dir, int with_proc);
 void lt_remove_root(const char *dir);
 
+/* 1 when running under valgrind, which has no clone3 or pidfd_open,
+ * emulates RLIMIT_NOFILE and cannot survive an execve the kernel refuses
+ * late: a case that needs one of those is skipped there (lt_skip), and
+ * only there. */
+int lt_on_valgrind(void);
+/* One TAP line "ok N - what # SKIP why", counted like any other. */
+__attribute__((format(printf, 2, 3))) void lt_skip(const char *what, const char *fmt, ...);
+
 /* Parse a hex capability or signal mask field. */
 uint64_t lt_hex(const char *s);
 
