@@ -55,8 +55,16 @@ TEST_HELPER_SRCS := $(wildcard tests/helpers/*.c)
 TEST_HELPERS := $(TEST_HELPER_SRCS:tests/helpers/%.c=$(O)/tests/helpers/%)
 TEST_SCRIPTS := $(wildcard tests/t-*.sh)
 
-.PHONY: all lib tools tests check demo install clean check-asan check-valgrind check-child check-man
+.PHONY: all lib tools tests check demo install clean check-asan check-valgrind check-child check-man \
+	deps deps-check check-run
 all: lib tools tests
+
+# A fresh Debian machine lacks libcap-dev and the like: install (as root)
+# or name what is missing, before a build fails on it.
+deps:
+	@scripts/deps.sh
+deps-check:
+	@scripts/deps.sh check
 
 lib: $(O)/libclonexec.a $(O)/$(SONAME) $(O)/libclonexec.so $(O)/clonexec.pc
 
@@ -118,18 +126,22 @@ PROVE_FLAGS ?=
 check-man: lib
 	CC="$(CC) $(SANFLAGS)" man/check-examples.sh $(O)
 
-check: all check-child check-man
+check: deps-check
+	$(MAKE) --no-print-directory check-run
+
+check-run: all check-child check-man
 	CX_BUILD=$(abspath $(O)) CX_SANITIZE=$(SANITIZE) CX_SANFLAGS="$(SANFLAGS)" \
 		$(PROVE) $(PROVE_FLAGS) --exec tests/run-one $(TEST_BINS) $(TEST_SCRIPTS)
 
 check-asan:
 	$(MAKE) O=build-asan SANITIZE=1 CC=$(CC) check
 
-check-valgrind: all
+check-valgrind: deps-check all
 	CX_BUILD=$(abspath $(O)) CX_VALGRIND=1 $(PROVE) $(PROVE_FLAGS) --exec tests/run-one \
 		$(TEST_BINS)
 
-demo: all
+demo: deps
+	$(MAKE) --no-print-directory all
 	./tools/demo.sh $(O)/clonexec
 
 install: lib tools
