@@ -73,7 +73,8 @@ static int check_map(const char *name, const struct cx_id_map *map, unsigned int
 	if (!map)
 		return fail(err, EINVAL, "%s: NULL with %u ranges", name, n);
 	if (n > CX_MAP_LINES_MAX)
-		return fail(err, EINVAL, "%s: %u ranges, the kernel takes at most %d", name, n, CX_MAP_LINES_MAX);
+		return fail(err, EINVAL, "%s: %u ranges, the kernel takes at most %d", name, n,
+			    CX_MAP_LINES_MAX);
 	for (unsigned int i = 0; i < n; i++) {
 		if (map[i].count == 0)
 			return fail(err, EINVAL, "%s: range %u has count 0", name, i);
@@ -148,12 +149,14 @@ static int check_files(const struct cx_attr *a, struct cx_error *err)
 static int check_terminal(const struct cx_attr *a, struct cx_error *err)
 {
 	uint64_t f = a->flags;
+
 	if ((f & CX_ATTR_SETCTTY) && (f & CX_ATTR_FOREGROUND))
 		return fail(err, EINVAL, "setctty and foreground exclude each other");
 	if ((f & CX_ATTR_SETCTTY) && !(f & CX_ATTR_SETSID))
 		return fail(err, EINVAL, "setctty needs setsid");
 	if ((f & CX_ATTR_NOCTTY) && (f & CX_ATTR_SETSID))
-		return fail(err, EINVAL, "noctty with setsid: a new session has no terminal to leave");
+		return fail(err, EINVAL,
+			    "noctty with setsid: a new session has no terminal to leave");
 	if (!(f & (CX_ATTR_SETCTTY | CX_ATTR_FOREGROUND | CX_ATTR_NOCTTY)))
 		return 0;
 	if (a->ctty_fd < 0)
@@ -201,7 +204,8 @@ static int check_rlimits(const struct cx_attr *a, struct cx_error *err)
 			return fail(err, EINVAL, "rlimits[%u]: soft limit above hard", i);
 		for (unsigned int j = 0; j < i; j++)
 			if (a->rlimits[j].resource == r->resource)
-				return fail(err, EINVAL, "rlimits[%u]: resource %d given twice", i, r->resource);
+				return fail(err, EINVAL, "rlimits[%u]: resource %d given twice", i,
+					    r->resource);
 	}
 	return 0;
 }

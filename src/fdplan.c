@@ -21,9 +21,10 @@ int cx_fdplan_count(const struct cx_attr *attr)
 
 static struct cx_op *add_op(struct cx_plan *plan, int step, int a, int b)
 {
-	struct cx_op *op = &plan->ops[plan->nops++];
+	struct cx_op *op = cx_plan_add(plan, step, CX_CHILD);
 
-	*op = (struct cx_op){ .step = (uint8_t)step, .who = CX_CHILD, .a = a, .b = b };
+	op->a = a;
+	op->b = b;
 	return op;
 }
 

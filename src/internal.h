@@ -114,6 +114,8 @@ int cx_maps_self_writable(const struct cx_attr *attr);
 int cx_plan_compile(struct cx_plan *plan, const char *path, int search, char *const argv[],
 		    char *const envp[], const struct cx_attr *attr, struct cx_error *err);
 void cx_plan_release(struct cx_plan *plan);
+/* Append a zeroed op (the array is sized for the worst case). */
+struct cx_op *cx_plan_add(struct cx_plan *plan, int step, int who);
 
 /* fdplan.c: append the ops that turn the caller's fds into files[]. */
 int cx_fdplan_count(const struct cx_attr *attr);

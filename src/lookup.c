@@ -26,15 +26,16 @@ static int runnable(const char *full, const struct stat *st, int same_creds)
 }
 
 /* One PATH entry joined with file, as the child will name it: relative
- * entries become absolute now, since the child may chdir before execve. */
-static int join(char *buf, size_t len, const char *dir, size_t dlen, const char *file)
+ * entries become absolute now, since the child may chdir before execve.
+ * cwd is read at the first relative entry and kept for the others. */
+static int join(char *buf, size_t len, const char *dir, size_t dlen, const char *file,
+		char *cwd, size_t cwdlen)
 {
-	char cwd[PATH_MAX];
 	int w;
 
 	if (dir[0] == '/')
 		w = snprintf(buf, len, "%.*s/%s", (int)dlen, dir, file);
-	else if (getcwd(cwd, sizeof(cwd)))
+	else if (cwd[0] || getcwd(cwd, cwdlen))
 		w = snprintf(buf, len, "%s/%.*s/%s", cwd, (int)dlen, dir, file);
 	else
 		return -1;
@@ -48,6 +49,7 @@ int cx_lookup(const char *file, const struct cx_attr *a, char *buf, size_t len,
 {
 	const char *path = getenv("PATH"), *root = a->chroot, *dir, *end;
 	int same_creds = !(a->flags & CX_ATTR_CREDENTIAL) && !a->cloneflags && !a->unshareflags;
+	char cwd[PATH_MAX] = "";
 	int seen = ENOENT;
 	struct stat st;
 
@@ -76,7 +78,7 @@ int cx_lookup(const char *file, const struct cx_attr *a, char *buf, size_t len,
 			dlen = 1;
 		}
 		/* Relative to what, after the chroot? */
-		if ((root && dir[0] != '/') || join(buf, len, dir, dlen, file) < 0)
+		if ((root && dir[0] != '/') || join(buf, len, dir, dlen, file, cwd, sizeof(cwd)) < 0)
 			goto next;
 		w = snprintf(full, sizeof(full), "%s%s", root ? root : "", buf);
 		if (w < 0 || (size_t)w >= sizeof(full))

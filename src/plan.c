@@ -15,8 +15,7 @@
 
 #include "internal.h"
 
-
-static struct cx_op *add(struct cx_plan *plan, int step, int who)
+struct cx_op *cx_plan_add(struct cx_plan *plan, int step, int who)
 {
 	struct cx_op *op = &plan->ops[plan->nops++];
 
@@ -29,7 +28,7 @@ static struct cx_op *add(struct cx_plan *plan, int step, int who)
 
 static struct cx_op *add_child(struct cx_plan *plan, int step)
 {
-	return add(plan, step, CX_CHILD);
+	return cx_plan_add(plan, step, CX_CHILD);
 }
 
 static int map_text(char *buf, size_t len, const struct cx_id_map *map, unsigned int n)
@@ -76,17 +75,17 @@ static void add_map_ops(struct cx_plan *plan, int who)
 	struct cx_op *op;
 
 	if (a->nuid_map) {
-		op = add(plan, CX_STEP_WRITE_UID_MAP, who);
+		op = cx_plan_add(plan, CX_STEP_WRITE_UID_MAP, who);
 		op->p = "/proc/self/uid_map";
 		op->q = plan->uid_map_text;
 		op->a = plan->uid_map_len;
 	}
 	if (a->ngid_map) {
-		op = add(plan, CX_STEP_WRITE_SETGROUPS, who);
+		op = cx_plan_add(plan, CX_STEP_WRITE_SETGROUPS, who);
 		op->p = "/proc/self/setgroups";
 		op->q = (a->flags & CX_ATTR_SETGROUPS_ALLOW) ? "allow" : "deny";
 		op->a = (int)strlen(op->q);
-		op = add(plan, CX_STEP_WRITE_GID_MAP, who);
+		op = cx_plan_add(plan, CX_STEP_WRITE_GID_MAP, who);
 		op->p = "/proc/self/gid_map";
 		op->q = plan->gid_map_text;
 		op->a = plan->gid_map_len;
@@ -196,9 +195,9 @@ static void add_clone_op(struct cx_plan *plan)
 	struct cx_op *op;
 
 	if (a->pdeathsig)
-		add(plan, CX_STEP_OPEN_PARENT_PIDFD, CX_PARENT);
+		cx_plan_add(plan, CX_STEP_OPEN_PARENT_PIDFD, CX_PARENT);
 	plan->clone_op = plan->nops;
-	op = add(plan, step, CX_PARENT);
+	op = cx_plan_add(plan, step, CX_PARENT);
 	op->c = (long)plan->clone_flags;
 	op->a = (a->flags & CX_ATTR_CGROUP) ? a->cgroup_fd : -1;
 	if (plan->parent_maps) {
