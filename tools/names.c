@@ -59,44 +59,51 @@ int cli_namespace(const char *name, size_t len, uint64_t *ret_flag)
 /* (uid_t)-1 means "no change" to the kernel: never a valid id. */
 #define CLI_ID_MAX 4294967294ULL
 
-int cli_user(const char *s, uid_t *ret_uid)
+static int by_user_name(const char *s, unsigned int *ret_id)
+{
+	struct passwd *pw = getpwnam(s);
+
+	if (pw)
+		*ret_id = pw->pw_uid;
+	return pw != NULL;
+}
+
+static int by_group_name(const char *s, unsigned int *ret_id)
+{
+	struct group *gr = getgrnam(s);
+
+	if (gr)
+		*ret_id = gr->gr_gid;
+	return gr != NULL;
+}
+
+/* A number, or a name looked up in NSS by byname. */
+static int cli_id(const char *s, int (*byname)(const char *, unsigned int *),
+		  unsigned int *ret_id)
 {
 	unsigned long long v;
-	struct passwd *pw;
 	int r = cli_number(s, CLI_ID_MAX, &v);
 
 	if (r == 0) {
-		*ret_uid = (uid_t)v;
+		*ret_id = (unsigned int)v;
 		return 0;
 	}
 	if (r == -ERANGE || !*s)
 		return -EINVAL;
 	errno = 0;
-	pw = getpwnam(s);
-	if (!pw)
+	if (!byname(s, ret_id))
 		return errno && errno != ENOENT && errno != ESRCH ? -errno : -ENOENT;
-	*ret_uid = pw->pw_uid;
 	return 0;
+}
+
+int cli_user(const char *s, uid_t *ret_uid)
+{
+	return cli_id(s, by_user_name, ret_uid);
 }
 
 int cli_group(const char *s, gid_t *ret_gid)
 {
-	unsigned long long v;
-	struct group *gr;
-	int r = cli_number(s, CLI_ID_MAX, &v);
-
-	if (r == 0) {
-		*ret_gid = (gid_t)v;
-		return 0;
-	}
-	if (r == -ERANGE || !*s)
-		return -EINVAL;
-	errno = 0;
-	gr = getgrnam(s);
-	if (!gr)
-		return errno && errno != ENOENT && errno != ESRCH ? -errno : -ENOENT;
-	*ret_gid = gr->gr_gid;
-	return 0;
+	return cli_id(s, by_group_name, ret_gid);
 }
 
 int cli_capability(const char *s, size_t len, int *ret_cap)
