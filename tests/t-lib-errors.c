@@ -74,6 +74,17 @@ static void index_matches(const char *path, char *const argv[], const struct cx_
 	   err.index);
 }
 
+/* A file with this text and mode, or bail out. */
+static void put_file(const char *path, const char *text, mode_t mode)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	ssize_t len = (ssize_t)strlen(text);
+
+	if (fd < 0 || write(fd, text, (size_t)len) != len)
+		tap_bail("%s", path);
+	close(fd);
+}
+
 static void as_root(void)
 {
 	char file[300], script[300], big_path[300];
@@ -87,7 +98,7 @@ static void as_root(void)
 	char *argv[] = { "x", NULL };
 	char *big = malloc(200001);
 	char *bigv[] = { "x", big, NULL };
-	int fd, cg_error = lt_on_valgrind() ? ENOSYS : EBADF;
+	int cg_error = lt_on_valgrind() ? ENOSYS : EBADF;
 
 	lt_fails("missing chroot", lt_probe(), probe_argv, &chr, CX_STEP_CHROOT, ENOENT);
 	format_is(lt_probe(), probe_argv, &chr, "chroot /nonexistent-lt: No such file or directory");
@@ -103,18 +114,12 @@ static void as_root(void)
 	index_matches("/nonexistent-lt/prog", argv, &none);
 
 	snprintf(file, sizeof(file), "%s/plain", dir);
-	fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0 || write(fd, "#!/bin/sh\n", 10) != 10)
-		tap_bail("%s", file);
-	close(fd);
+	put_file(file, "#!/bin/sh\n", 0644);
 	lt_fails("not executable", file, argv, &none, CX_STEP_EXECVE, EACCES);
 	lt_fails("a directory", dir, argv, &none, CX_STEP_EXECVE, EACCES);
 
 	snprintf(script, sizeof(script), "%s/garbage", dir);
-	fd = open(script, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0755);
-	if (fd < 0 || write(fd, "\x01\x02\x03 not a program\n", 18) != 18)
-		tap_bail("%s", script);
-	close(fd);
+	put_file(script, "\x01\x02\x03 not a program\n", 0755);
 	lt_fails("garbage with the exec bit", script, argv, &none, CX_STEP_EXECVE, ENOEXEC);
 
 	/* One argument above MAX_ARG_STRLEN (32 pages). */
