@@ -32,9 +32,14 @@ BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
 
 SONAME := libclonexec.so.$(MAJOR)
-LIB_SRCS := $(filter-out src/child.c,$(wildcard src/*.c))
+LIB_SRCS := $(wildcard src/*.c)
+# src/child/: what runs between clone and execve, built with CHILD_CFLAGS
+# and combined into one object that check-child inspects.
+CHILD_SRCS := $(wildcard src/child/*.c)
+CHILD_OBJS := $(CHILD_SRCS:src/child/%.c=$(O)/lib/child/%.o)
 LIB_OBJS := $(LIB_SRCS:src/%.c=$(O)/lib/%.o) $(O)/lib/child.o $(O)/lib/clone.o
-LIB_HDRS := include/clonexec.h $(wildcard src/*.h) $(wildcard src/arch/*/*.h)
+LIB_HDRS := include/clonexec.h $(wildcard src/*.h) $(wildcard src/child/*.h) \
+	$(wildcard src/arch/*/*.h)
 
 # The child runs between clone and execve in the parent's memory: no
 # sanitizer (its shadow memory and TLS belong to the parent), no stack
@@ -71,8 +76,11 @@ lib: $(O)/libclonexec.a $(O)/$(SONAME) $(O)/libclonexec.so $(O)/clonexec.pc
 $(O)/lib/%.o: src/%.c $(LIB_HDRS) | $(O)/lib
 	$(CC) $(CPPFLAGS) -Isrc $(CFLAGS) $(WARN) $(SANFLAGS) -fPIC -fvisibility=hidden -c $< -o $@
 
-$(O)/lib/child.o: src/child.c $(LIB_HDRS) | $(O)/lib
+$(O)/lib/child/%.o: src/child/%.c $(LIB_HDRS) | $(O)/lib/child
 	$(CC) $(CPPFLAGS) -Isrc $(CFLAGS) $(WARN) $(CHILD_CFLAGS) -fPIC -fvisibility=hidden -c $< -o $@
+
+$(O)/lib/child.o: $(CHILD_OBJS)
+	$(LD) -r -o $@ $^
 
 $(O)/lib/clone.o: src/arch/$(ARCH)/clone.S | $(O)/lib
 	$(CC) $(CFLAGS) -fPIC -c $< -o $@
@@ -110,10 +118,11 @@ $(O)/tests/%: tests/%.c $(TEST_LIB_SRCS) $(wildcard tests/lib/*.h) $(O)/libclone
 $(O)/tests/helpers/%: tests/helpers/%.c | $(O)/tests/helpers
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -o $@ $<
 
-$(O) $(O)/lib $(O)/tests $(O)/tests/helpers:
+$(O) $(O)/lib $(O)/lib/child $(O)/tests $(O)/tests/helpers:
 	mkdir -p $@
 
-# The child object may call nothing: any undefined symbol is a libc call.
+# The child objects together may call nothing: any undefined symbol is a
+# libc call.
 check-child: $(O)/lib/child.o
 	@undef=$$(nm -u $< | grep -v '_GLOBAL_OFFSET_TABLE_' || true); \
 	if [ -n "$$undef" ]; then echo "child.o calls out: $$undef"; exit 1; fi; \

@@ -1,95 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* Words for steps: stable names, error records, error lines, explanations. */
+/* Words for steps: error records, error lines, explanations. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/resource.h>
 
 #include "internal.h"
-
-static const char *const step_names[CX_STEP_MAX_] = {
-	[CX_STEP_NONE] = "none",
-	[CX_STEP_CHECK] = "check attributes",
-	[CX_STEP_PREPARE] = "prepare",
-	[CX_STEP_LOOKUP] = "look up program",
-	[CX_STEP_OPEN_PARENT_PIDFD] = "open parent pidfd",
-	[CX_STEP_CLONE3] = "clone3",
-	[CX_STEP_CLONE] = "clone",
-	[CX_STEP_PIDFD_OPEN] = "pidfd_open",
-	[CX_STEP_WRITE_UID_MAP] = "write uid_map",
-	[CX_STEP_WRITE_SETGROUPS] = "write setgroups",
-	[CX_STEP_WRITE_GID_MAP] = "write gid_map",
-	[CX_STEP_WAIT_MAPS] = "wait for id maps",
-	[CX_STEP_RESET_SIGNALS] = "reset signal handlers",
-	[CX_STEP_KEEPCAPS] = "keep capabilities",
-	[CX_STEP_SETSID] = "setsid",
-	[CX_STEP_SETPGID] = "setpgid",
-	[CX_STEP_FOREGROUND] = "set foreground group",
-	[CX_STEP_SIGMASK] = "set signal mask",
-	[CX_STEP_UNSHARE] = "unshare",
-	[CX_STEP_MOUNT_PRIVATE] = "make mounts private",
-	[CX_STEP_CHROOT] = "chroot",
-	[CX_STEP_SETRLIMIT] = "setrlimit",
-	[CX_STEP_SETGROUPS] = "setgroups",
-	[CX_STEP_SETGID] = "setgid",
-	[CX_STEP_SETUID] = "setuid",
-	[CX_STEP_CAPSET] = "capset",
-	[CX_STEP_AMBIENT] = "raise ambient capability",
-	[CX_STEP_CHDIR] = "chdir",
-	[CX_STEP_PDEATHSIG] = "set parent-death signal",
-	[CX_STEP_NO_NEW_PRIVS] = "no_new_privs",
-	[CX_STEP_UMASK] = "umask",
-	[CX_STEP_DUP] = "dup fd",
-	[CX_STEP_KEEP_FD] = "clear close-on-exec",
-	[CX_STEP_CLOSE_FD] = "close fd",
-	[CX_STEP_CLOSE_OTHERS] = "close other fds",
-	[CX_STEP_NOCTTY] = "detach terminal",
-	[CX_STEP_SETCTTY] = "set controlling terminal",
-	[CX_STEP_PTRACE] = "ptrace traceme",
-	[CX_STEP_EXECVE] = "execve",
-};
-
-/* prlimit(1)'s names. */
-static const char *const rlimit_names[RLIM_NLIMITS] = {
-	[RLIMIT_CPU] = "cpu",         [RLIMIT_FSIZE] = "fsize",     [RLIMIT_DATA] = "data",
-	[RLIMIT_STACK] = "stack",     [RLIMIT_CORE] = "core",       [RLIMIT_RSS] = "rss",
-	[RLIMIT_NPROC] = "nproc",     [RLIMIT_NOFILE] = "nofile",   [RLIMIT_MEMLOCK] = "memlock",
-	[RLIMIT_AS] = "as",           [RLIMIT_LOCKS] = "locks",     [RLIMIT_SIGPENDING] = "sigpending",
-	[RLIMIT_MSGQUEUE] = "msgqueue", [RLIMIT_NICE] = "nice",     [RLIMIT_RTPRIO] = "rtprio",
-	[RLIMIT_RTTIME] = "rttime",
-};
-
-static const struct {
-	uint64_t flag;
-	const char *name;
-} ns_names[] = {
-	{ CX_NEWUSER, "user" }, { CX_NEWPID, "pid" }, { CX_NEWNS, "mount" },
-	{ CX_NEWNET, "net" },   { CX_NEWUTS, "uts" }, { CX_NEWIPC, "ipc" },
-	{ CX_NEWCGROUP, "cgroup" }, { CX_NEWTIME, "time" },
-};
-
-const char *cx_step_name(int step)
-{
-	if (step < 0 || step >= CX_STEP_MAX_)
-		return NULL;
-	return step_names[step];
-}
-
-const char *cx_rlimit_name(int resource)
-{
-	if (resource < 0 || resource >= RLIM_NLIMITS)
-		return NULL;
-	return rlimit_names[resource];
-}
-
-const char *cx_signal_name(int sig)
-{
-	static const char *const rt = "RT";
-	const char *abbrev = sigabbrev_np(sig);
-
-	return abbrev ? abbrev : rt;
-}
 
 void cx_error_vset(struct cx_error *err, int step, int error, int index, const char *fmt,
 		   va_list ap)
@@ -110,12 +26,7 @@ void cx_error_set(struct cx_error *err, int step, int error, int index, const ch
 	va_end(ap);
 }
 
-struct buf {
-	char *s;
-	size_t len, used;
-};
-
-__attribute__((format(printf, 2, 3))) static void put(struct buf *b, const char *fmt, ...)
+void cx_put(struct cx_buf *b, const char *fmt, ...)
 {
 	va_list ap;
 	int w;
@@ -129,199 +40,54 @@ __attribute__((format(printf, 2, 3))) static void put(struct buf *b, const char 
 		b->used += (size_t)w < b->len - b->used ? (size_t)w : b->len - b->used - 1;
 }
 
-static void put_namespaces(struct buf *b, uint64_t flags)
+/* Describers shared by several concerns. */
+void cx_describe_path(struct cx_buf *b, const struct cx_plan *plan, const struct cx_op *op,
+		      int verbose)
 {
-	const char *sep = "";
-
-	for (size_t i = 0; i < CX_ARRAY_SIZE(ns_names); i++) {
-		if (flags & ns_names[i].flag) {
-			put(b, "%s%s", sep, ns_names[i].name);
-			sep = ",";
-		}
-	}
+	(void)plan;
+	(void)verbose;
+	cx_put(b, "%s", op->path.path);
 }
 
-static void put_sigset(struct buf *b, uint64_t set)
+void cx_describe_exec(struct cx_buf *b, const struct cx_plan *plan, const struct cx_op *op,
+		      int verbose)
 {
-	const char *sep = "";
-
-	if (!set)
-		put(b, "none");
-	for (int sig = 1; sig <= 64; sig++) {
-		if (set & (1ULL << (sig - 1))) {
-			if (sigabbrev_np(sig))
-				put(b, "%sSIG%s", sep, sigabbrev_np(sig));
-			else
-				put(b, "%s%d", sep, sig);
-			sep = ",";
-		}
-	}
+	(void)plan;
+	(void)verbose;
+	cx_put(b, "%s", op->exec.path);
 }
 
-static void put_clone(struct buf *b, const struct cx_plan *plan, const struct cx_op *op, int verbose)
+void cx_describe_fd(struct cx_buf *b, const struct cx_plan *plan, const struct cx_op *op,
+		    int verbose)
 {
-	if (op->c) {
-		put(b, "new ");
-		put_namespaces(b, (uint64_t)op->c);
-		put(b, " namespaces");
-	} else {
-		put(b, "no new namespaces");
-	}
-	if (op->a >= 0)
-		put(b, ", into cgroup fd %d", op->a);
-	if (!verbose)
-		return;
-	switch (plan->mode) {
-	case CX_MODE_VFORK:
-		put(b, ", CLONE_VM|CLONE_VFORK on a borrowed stack");
-		break;
-	case CX_MODE_VM_WAIT:
-		put(b, ", CLONE_VM, the child waits for its maps");
-		break;
-	case CX_MODE_COPY:
-		put(b, ", copying the address space (valgrind)");
-		break;
-	}
-	if (op->step == CX_STEP_CLONE3)
-		put(b, ", CLONE_PIDFD|CLONE_CLEAR_SIGHAND%s",
-		    op->a >= 0 ? "|CLONE_INTO_CGROUP" : "");
+	(void)plan;
+	(void)verbose;
+	cx_put(b, "%d", op->fd.fd);
 }
 
-static void put_map(struct buf *b, const char *text)
+void cx_describe_umask(struct cx_buf *b, const struct cx_plan *plan, const struct cx_op *op,
+		       int verbose)
 {
-	put(b, "\"");
-	for (const char *p = text; *p; p++) {
-		if (*p == '\n')
-			put(b, p[1] ? ", " : "");
-		else
-			put(b, "%c", *p);
-	}
-	put(b, "\"");
+	(void)plan;
+	(void)verbose;
+	cx_put(b, "%04o", op->umask.mask);
 }
 
-static void put_rlimit_value(struct buf *b, uint64_t v)
+static void describe(struct cx_buf *b, const struct cx_plan *plan, const struct cx_op *op,
+		     int verbose)
 {
-	if (v == CX_RLIM_INFINITY)
-		put(b, "unlimited");
-	else
-		put(b, "%llu", (unsigned long long)v);
-}
+	cx_describe_fn fn = cx_steps[op->step].describe;
 
-static void put_list(struct buf *b, const gid_t *ids, int n)
-{
-	if (n == 0)
-		put(b, "none");
-	for (int i = 0; i < n; i++)
-		put(b, "%s%u", i ? "," : "", (unsigned int)ids[i]);
-}
-
-/* The object of an op; verbose adds what only an explanation needs. */
-static void describe_op(struct buf *b, const struct cx_plan *plan, const struct cx_op *op,
-			int verbose)
-{
-	const struct cx_rlimit64 *rl;
-
-	switch (op->step) {
-	case CX_STEP_CLONE3:
-	case CX_STEP_CLONE:
-		put_clone(b, plan, op, verbose);
-		break;
-	case CX_STEP_WRITE_UID_MAP:
-	case CX_STEP_WRITE_SETGROUPS:
-	case CX_STEP_WRITE_GID_MAP:
-		if (!verbose)
-			break;
-		put(b, "%s%s ", op->who == CX_PARENT ? "/proc/<child>/" : "/proc/self/",
-		    strrchr(op->p, '/') + 1);
-		put_map(b, op->q);
-		break;
-	case CX_STEP_SETPGID:
-	case CX_STEP_FOREGROUND:
-		if (op->step == CX_STEP_FOREGROUND)
-			put(b, "fd %d, ", op->a);
-		if (op->step == CX_STEP_SETPGID ? op->a : op->b)
-			put(b, "group %d", op->step == CX_STEP_SETPGID ? op->a : op->b);
-		else
-			put(b, "own group");
-		break;
-	case CX_STEP_SIGMASK:
-		if (plan->attr.flags & CX_ATTR_SIGMASK)
-			put_sigset(b, plan->child_sigmask);
-		else if (verbose)
-			put(b, "to the caller's");
-		break;
-	case CX_STEP_RESET_SIGNALS:
-		if (verbose)
-			put(b, "of every handled signal%s", plan->child_sigdefault ? " and of " : "");
-		if (plan->child_sigdefault)
-			put_sigset(b, plan->child_sigdefault);
-		break;
-	case CX_STEP_UNSHARE:
-		put_namespaces(b, (uint64_t)op->c);
-		break;
-	case CX_STEP_MOUNT_PRIVATE:
-		put(b, "/");
-		break;
-	case CX_STEP_CHROOT:
-	case CX_STEP_CHDIR:
-	case CX_STEP_EXECVE:
-		put(b, "%s", (const char *)op->p);
-		break;
-	case CX_STEP_SETRLIMIT:
-		rl = op->p;
-		put(b, "%s ", rlimit_names[op->a]);
-		put_rlimit_value(b, rl->cur);
-		put(b, ":");
-		put_rlimit_value(b, rl->max);
-		break;
-	case CX_STEP_SETGROUPS:
-		put_list(b, op->p, op->a);
-		break;
-	case CX_STEP_SETGID:
-	case CX_STEP_SETUID:
-		put(b, "%u", (unsigned int)op->a);
-		break;
-	case CX_STEP_CAPSET:
-		put(b, "permitted and inheritable += 0x%llx",
-		    (unsigned long long)*(const uint64_t *)op->p);
-		break;
-	case CX_STEP_AMBIENT:
-		put(b, "%d", op->a);
-		break;
-	case CX_STEP_PDEATHSIG:
-		put(b, "SIG%s", cx_signal_name(op->a));
-		break;
-	case CX_STEP_UMASK:
-		put(b, "%04o", (unsigned int)op->a);
-		break;
-	case CX_STEP_DUP:
-		if (op->b < 0)
-			put(b, "%d to the lowest free fd from %ld", op->a, op->c);
-		else if (op->p)
-			put(b, "%d (parked) to %d", op->a, op->b);
-		else
-			put(b, "%d to %d", op->a, op->b);
-		break;
-	case CX_STEP_KEEP_FD:
-	case CX_STEP_CLOSE_FD:
-	case CX_STEP_NOCTTY:
-	case CX_STEP_SETCTTY:
-		put(b, "%d", op->a);
-		break;
-	case CX_STEP_CLOSE_OTHERS:
-		put(b, "%d and up", op->a);
-		break;
-	default:
-		break;
-	}
+	if (fn)
+		fn(b, plan, op, verbose);
 }
 
 void cx_op_object(const struct cx_plan *plan, const struct cx_op *op, char *s, size_t len)
 {
-	struct buf b = { s, len, 0 };
+	struct cx_buf b = { s, len, 0 };
 
 	s[0] = '\0';
-	describe_op(&b, plan, op, 0);
+	describe(&b, plan, op, 0);
 }
 
 void cx_error_from_op(struct cx_error *err, const struct cx_plan *plan, int index, int error)
@@ -335,7 +101,7 @@ void cx_error_from_op(struct cx_error *err, const struct cx_plan *plan, int inde
 
 int cx_error_format(const struct cx_error *err, char *s, size_t len)
 {
-	struct buf b = { s, len, 0 };
+	struct cx_buf b = { s, len, 0 };
 	const char *name;
 
 	if (!err || !s || !len)
@@ -343,12 +109,12 @@ int cx_error_format(const struct cx_error *err, char *s, size_t len)
 	s[0] = '\0';
 	name = cx_step_name(err->step);
 	if (err->step == CX_STEP_CHECK && err->object[0])
-		put(&b, "%s", err->object);
+		cx_put(&b, "%s", err->object);
 	else if (err->object[0])
-		put(&b, "%s %s", name ? name : "unknown step", err->object);
+		cx_put(&b, "%s %s", name ? name : "unknown step", err->object);
 	else
-		put(&b, "%s", name ? name : "unknown step");
-	put(&b, ": %s", strerror(err->error));
+		cx_put(&b, "%s", name ? name : "unknown step");
+	cx_put(&b, ": %s", strerror(err->error));
 	return 0;
 }
 
@@ -357,13 +123,13 @@ int cx_describe_plan(const struct cx_plan *plan, cx_explain_fn fn, void *userdat
 	for (int i = 0; i < plan->nops; i++) {
 		const struct cx_op *op = &plan->ops[i];
 		char object[2 * CX_MAP_TEXT_MAX], text[2 * CX_MAP_TEXT_MAX + 64];
-		struct buf b = { object, sizeof(object), 0 };
+		struct cx_buf b = { object, sizeof(object), 0 };
 		int r;
 
 		object[0] = '\0';
-		describe_op(&b, plan, op, 1);
-		snprintf(text, sizeof(text), "%s%s%s", step_names[op->step], object[0] ? " " : "",
-			 object);
+		describe(&b, plan, op, 1);
+		snprintf(text, sizeof(text), "%s%s%s", cx_steps[op->step].name,
+			 object[0] ? " " : "", object);
 		r = fn(i + 1, op->step, op->who == CX_PARENT ? "parent" : "child", text, userdata);
 		if (r)
 			return r;

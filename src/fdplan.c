@@ -9,9 +9,31 @@
  * number, can do neither). The child notes where each parked copy landed
  * in the plan's scratch array (its own memory for this spawn only).
  */
+#include <errno.h>
 #include <fcntl.h>
 
 #include "internal.h"
+
+#define CX_NFILES_MAX (1u << 20)
+
+int cx_check_files(const struct cx_attr *a, struct cx_error *err)
+{
+	if (a->nfiles == 0)
+		return 0;
+	if (!a->files)
+		return cx_check_fail(err, EINVAL, "files: NULL with a non-zero count");
+	if (a->nfiles > CX_NFILES_MAX)
+		return cx_check_fail(err, EINVAL, "files: too many");
+	for (unsigned int i = 0; i < a->nfiles; i++) {
+		int fd = a->files[i];
+
+		if (fd < -1)
+			return cx_check_fail(err, EBADF, "files[%u]: %d is not an fd", i, fd);
+		if (fd >= 0 && !cx_fd_is_open(fd))
+			return cx_check_fail(err, EBADF, "files[%u]: fd %d is not open", i, fd);
+	}
+	return 0;
+}
 
 int cx_fdplan_count(const struct cx_attr *attr)
 {
@@ -19,13 +41,23 @@ int cx_fdplan_count(const struct cx_attr *attr)
 	return 2 * (int)attr->nfiles + 3 + 1;
 }
 
-static struct cx_op *add_op(struct cx_plan *plan, int step, int a, int b)
+static void add_fd(struct cx_plan *plan, int step, int fd)
 {
-	struct cx_op *op = cx_plan_add(plan, step, CX_CHILD);
+	cx_plan_child(plan, step)->fd.fd = fd;
+}
 
-	op->a = a;
-	op->b = b;
+static struct cx_op *add_dup(struct cx_plan *plan, int from, int to)
+{
+	struct cx_op *op = cx_plan_child(plan, CX_STEP_DUP);
+
+	op->dup.from = from;
+	op->dup.to = to;
 	return op;
+}
+
+static void add_close_others(struct cx_plan *plan, int from)
+{
+	cx_plan_child(plan, CX_STEP_CLOSE_OTHERS)->close_others.from = from;
 }
 
 void cx_fdplan_compile(struct cx_plan *plan, int *parked)
@@ -37,7 +69,7 @@ void cx_fdplan_compile(struct cx_plan *plan, int *parked)
 	plan->fd_free = 3;
 	if (!attr->files) {
 		if (attr->flags & CX_ATTR_CLOSE_OTHER_FDS)
-			add_op(plan, CX_STEP_CLOSE_OTHERS, 3, 0);
+			add_close_others(plan, 3);
 		return;
 	}
 	plan->fd_free = top;
@@ -47,9 +79,9 @@ void cx_fdplan_compile(struct cx_plan *plan, int *parked)
 		int fd = attr->files[i];
 
 		if (fd >= 0 && fd < i) {
-			op = add_op(plan, CX_STEP_DUP, fd, -1);
-			op->c = top;
-			op->q = &parked[i];
+			op = add_dup(plan, fd, -1);
+			op->dup.above = top;
+			op->dup.parked_at = &parked[i];
 		}
 	}
 	/* Pass 2: every target in order; a source equal to its target only
@@ -58,15 +90,36 @@ void cx_fdplan_compile(struct cx_plan *plan, int *parked)
 		int fd = i < n ? attr->files[i] : -1;
 
 		if (fd < 0) {
-			add_op(plan, CX_STEP_CLOSE_FD, i, 0);
+			add_fd(plan, CX_STEP_CLOSE_FD, i);
 		} else if (fd == i) {
-			add_op(plan, CX_STEP_KEEP_FD, i, 0);
+			add_fd(plan, CX_STEP_KEEP_FD, i);
 		} else {
-			op = add_op(plan, CX_STEP_DUP, fd, i);
+			op = add_dup(plan, fd, i);
 			if (fd < i)
-				op->p = &parked[i];
+				op->dup.parked = &parked[i];
 		}
 	}
 	if (attr->flags & CX_ATTR_CLOSE_OTHER_FDS)
-		add_op(plan, CX_STEP_CLOSE_OTHERS, top, 0);
+		add_close_others(plan, top);
+}
+
+void cx_describe_dup(struct cx_buf *b, const struct cx_plan *plan, const struct cx_op *op,
+		     int verbose)
+{
+	(void)plan;
+	(void)verbose;
+	if (op->dup.to < 0)
+		cx_put(b, "%d to the lowest free fd from %d", op->dup.from, op->dup.above);
+	else if (op->dup.parked)
+		cx_put(b, "%d (parked) to %d", op->dup.from, op->dup.to);
+	else
+		cx_put(b, "%d to %d", op->dup.from, op->dup.to);
+}
+
+void cx_describe_close_others(struct cx_buf *b, const struct cx_plan *plan,
+			      const struct cx_op *op, int verbose)
+{
+	(void)plan;
+	(void)verbose;
+	cx_put(b, "%d and up", op->close_others.from);
 }

@@ -3,15 +3,23 @@
  * The plan: what the parent compiles from the attributes and the child
  * executes. The child only reads it, except for the report, which is how an
  * error travels back when memory is shared.
+ *
+ * Adding a step: a value at the end of enum cx_step (include/clonexec.h),
+ * its payload below (a small struct, a member of the union in struct
+ * cx_op), its line in src/steps.c (name and describer), its runner in
+ * src/child/ (listed in src/child/run.c), and the ops that use it in the
+ * concern's compile file, called in order from src/plan.c.
  */
 #ifndef CX_INTERNAL_H
 #define CX_INTERNAL_H
 
 #include <limits.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "clonexec.h"
+#include "feature.h"
 #include "sys.h"
 
 /* Who runs an op: the parent's ops are listed (cx_explain, errors) but the
@@ -21,14 +29,129 @@ enum cx_who {
 	CX_PARENT = 1,
 };
 
+/* ---- Payloads: one per kind of step (the step names the member). ---- */
+
+/* CLONE3, CLONE */
+struct cx_op_clone {
+	uint64_t ns;        /* CLONE_NEW* flags */
+	int cgroup_fd;      /* CLONE_INTO_CGROUP target, or -1 */
+};
+
+/* WRITE_UID_MAP, WRITE_SETGROUPS, WRITE_GID_MAP: a whole file in one write */
+struct cx_op_write {
+	const char *path;   /* /proc/self/...; the parent writes /proc/PID/<basename> */
+	const char *text;
+	int len;
+};
+
+/* UNSHARE */
+struct cx_op_unshare {
+	uint64_t ns;
+};
+
+/* CHROOT, CHDIR */
+struct cx_op_path {
+	const char *path;
+};
+
+/* SETRLIMIT */
+struct cx_op_rlimit {
+	int resource;
+	const struct cx_rlimit64 *value;
+};
+
+/* SETGROUPS */
+struct cx_op_groups {
+	unsigned int count;
+	const gid_t *list;
+};
+
+/* SETUID, SETGID */
+struct cx_op_id {
+	unsigned int id;
+};
+
+/* CAPSET: permitted and inheritable gain these (for the ambient raise) */
+struct cx_op_capset {
+	uint64_t add;
+};
+
+/* AMBIENT */
+struct cx_op_cap {
+	int cap;
+};
+
+/* PDEATHSIG */
+struct cx_op_pdeathsig {
+	int sig;
+	int check_ppid;       /* without a parent pidfd, getppid() tells */
+	int kills_by_default; /* else exit_group(128+sig) ourselves */
+};
+
+/* UMASK */
+struct cx_op_umask {
+	unsigned int mask;
+};
+
+/* SETPGID */
+struct cx_op_pgid {
+	int pgid;           /* 0: a new group led by the child */
+};
+
+/* FOREGROUND */
+struct cx_op_foreground {
+	int fd;             /* the terminal, before the fd plan */
+	int pgid;           /* 0: the child's own */
+};
+
+/* KEEP_FD, CLOSE_FD, NOCTTY, SETCTTY */
+struct cx_op_fd {
+	int fd;
+};
+
+/* CLOSE_OTHERS */
+struct cx_op_close_others {
+	int from;           /* close from here up, except the copy mode's report pipe */
+};
+
+/* DUP: park a source on the lowest free fd from `above` (to < 0), or place
+ * one on its target, reading a parked source from where it was parked. */
+struct cx_op_dup {
+	int from;
+	int to;             /* -1: park */
+	int above;          /* park: lowest fd to use */
+	int *parked_at;     /* park: where the child notes the fd it got */
+	const int *parked;  /* place: the parked copy to read, or NULL: from */
+};
+
+/* EXECVE */
+struct cx_op_exec {
+	const char *path;
+	char *const *argv;
+};
+
 struct cx_op {
-	uint8_t step;      /* enum cx_step */
+	uint8_t step;      /* enum cx_step: names the payload */
 	uint8_t who;       /* enum cx_who */
-	int a;             /* an fd, id, resource, signal, cap or count */
-	int b;
-	long c;
-	const void *p;     /* a path, a list, a text */
-	const void *q;
+	union {
+		struct cx_op_clone clone;
+		struct cx_op_write write;
+		struct cx_op_unshare unshare;
+		struct cx_op_path path;
+		struct cx_op_rlimit rlimit;
+		struct cx_op_groups groups;
+		struct cx_op_id id;
+		struct cx_op_capset capset;
+		struct cx_op_cap cap;
+		struct cx_op_pdeathsig pdeathsig;
+		struct cx_op_umask umask;
+		struct cx_op_pgid pgid;
+		struct cx_op_foreground foreground;
+		struct cx_op_fd fd;
+		struct cx_op_close_others close_others;
+		struct cx_op_dup dup;
+		struct cx_op_exec exec;
+	};
 };
 
 /* How the child comes to exist. */
@@ -99,9 +222,13 @@ struct cx_plan {
 	struct cx_report report;
 };
 
-/* check.c: the attributes are valid, or *err says why not. */
+/* ---- check.c and the concerns' checks: the attributes are valid, or
+ * *err says why not. ---- */
 int cx_check(const char *path, char *const argv[], const struct cx_attr *attr,
 	     struct cx_attr *ret_attr, struct cx_error *err);
+int cx_check_fail(struct cx_error *err, int error, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+int cx_fd_is_open(int fd);
 
 enum cx_maps_self {
 	CX_MAPS_NOT_OWN_UID = 1,
@@ -109,22 +236,65 @@ enum cx_maps_self {
 	CX_MAPS_SETGROUPS_ALLOWED,
 };
 int cx_maps_self_writable(const struct cx_attr *attr);
+int cx_check_namespaces(const struct cx_attr *a, struct cx_error *err);
+int cx_check_credential(const struct cx_attr *a, struct cx_error *err);
+int cx_check_rlimits(const struct cx_attr *a, struct cx_error *err);
+int cx_check_files(const struct cx_attr *a, struct cx_error *err);
+int cx_check_terminal(const struct cx_attr *a, struct cx_error *err);
 
-/* plan.c */
+/* ---- plan.c: the spine ---- */
 int cx_plan_compile(struct cx_plan *plan, const char *path, int search, char *const argv[],
 		    char *const envp[], const struct cx_attr *attr, struct cx_error *err);
 void cx_plan_release(struct cx_plan *plan);
 /* Append a zeroed op (the array is sized for the worst case). */
 struct cx_op *cx_plan_add(struct cx_plan *plan, int step, int who);
+struct cx_op *cx_plan_child(struct cx_plan *plan, int step);
 
-/* fdplan.c: append the ops that turn the caller's fds into files[]. */
+/* ---- The concerns: each appends its ops where plan.c calls it. ---- */
+/* ns.c: namespaces and id maps */
+int cx_ns_prepare(struct cx_plan *plan, struct cx_error *err);
+void cx_ns_add_clone(struct cx_plan *plan);
+void cx_ns_add_unshare(struct cx_plan *plan);
+/* cred.c: credentials and capabilities */
+int cx_cred_count(const struct cx_attr *a);
+void cx_cred_add_keepcaps(struct cx_plan *plan);
+void cx_cred_add(struct cx_plan *plan);
+void cx_cred_add_caps(struct cx_plan *plan);
+/* limits.c: resource limits */
+int cx_limits_count(const struct cx_attr *a);
+size_t cx_limits_storage(const struct cx_attr *a);
+void cx_limits_add(struct cx_plan *plan);
+void cx_limits_add_final(struct cx_plan *plan);
+/* signals.c */
+void cx_signals_add_pdeathsig(struct cx_plan *plan);
+/* session.c: session, process group, terminal */
+void cx_session_add_early(struct cx_plan *plan);
+void cx_session_add_late(struct cx_plan *plan);
+/* fdplan.c: the ops that turn the caller's fds into files[] */
 int cx_fdplan_count(const struct cx_attr *attr);
 void cx_fdplan_compile(struct cx_plan *plan, int *scratch);
 
-/* child.c: runs in the child; returns only on failure (the exit code). */
+/* child/run.c: runs in the child; returns only on failure (the exit code). */
 int cx_child_main(void *plan);
 
-/* describe.c */
+/* ---- steps.c and describe.c: names and words ---- */
+struct cx_buf {
+	char *s;
+	size_t len, used;
+};
+void cx_put(struct cx_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void cx_put_sigset(struct cx_buf *b, uint64_t set);
+void cx_put_namespaces(struct cx_buf *b, uint64_t flags);
+
+/* Describe an op's object; verbose adds what only an explanation needs. */
+typedef void (*cx_describe_fn)(struct cx_buf *b, const struct cx_plan *plan,
+			       const struct cx_op *op, int verbose);
+struct cx_step_info {
+	const char *name;          /* stable: cx_step_name() */
+	cx_describe_fn describe;   /* NULL: the name says it all */
+};
+extern const struct cx_step_info cx_steps[CX_STEP_MAX_];
+
 void cx_op_object(const struct cx_plan *plan, const struct cx_op *op, char *buf, size_t len);
 void cx_error_vset(struct cx_error *err, int step, int error, int index, const char *fmt,
 		   va_list ap) __attribute__((format(printf, 5, 0)));
@@ -134,15 +304,32 @@ void cx_error_from_op(struct cx_error *err, const struct cx_plan *plan, int inde
 const char *cx_signal_name(int sig);
 int cx_describe_plan(const struct cx_plan *plan, cx_explain_fn fn, void *userdata);
 
+/* The concerns' describers (listed in steps.c). */
+void cx_describe_clone(struct cx_buf *, const struct cx_plan *, const struct cx_op *, int);
+void cx_describe_write(struct cx_buf *, const struct cx_plan *, const struct cx_op *, int);
+void cx_describe_unshare(struct cx_buf *, const struct cx_plan *, const struct cx_op *, int);
+void cx_describe_path(struct cx_buf *, const struct cx_plan *, const struct cx_op *, int);
+void cx_describe_rlimit(struct cx_buf *, const struct cx_plan *, const struct cx_op *, int);
+void cx_describe_groups(struct cx_buf *, const struct cx_plan *, const struct cx_op *, int);
+void cx_describe_id(struct cx_buf *, const struct cx_plan *, const struct cx_op *, int);
+void cx_describe_capset(struct cx_buf *, const struct cx_plan *, const struct cx_op *, int);
+void cx_describe_cap(struct cx_buf *, const struct cx_plan *, const struct cx_op *, int);
+void cx_describe_signals(struct cx_buf *, const struct cx_plan *, const struct cx_op *, int);
+void cx_describe_sigmask(struct cx_buf *, const struct cx_plan *, const struct cx_op *, int);
+void cx_describe_pdeathsig(struct cx_buf *, const struct cx_plan *, const struct cx_op *, int);
+void cx_describe_umask(struct cx_buf *, const struct cx_plan *, const struct cx_op *, int);
+void cx_describe_pgid(struct cx_buf *, const struct cx_plan *, const struct cx_op *, int);
+void cx_describe_foreground(struct cx_buf *, const struct cx_plan *, const struct cx_op *, int);
+void cx_describe_fd(struct cx_buf *, const struct cx_plan *, const struct cx_op *, int);
+void cx_describe_close_others(struct cx_buf *, const struct cx_plan *, const struct cx_op *,
+			      int);
+void cx_describe_dup(struct cx_buf *, const struct cx_plan *, const struct cx_op *, int);
+void cx_describe_exec(struct cx_buf *, const struct cx_plan *, const struct cx_op *, int);
+void cx_describe_root(struct cx_buf *, const struct cx_plan *, const struct cx_op *, int);
+
 /* lookup.c */
 int cx_lookup(const char *file, const struct cx_attr *attr, char *buf, size_t len,
 	      struct cx_error *err);
-
-/* spawn.c */
-int cx_clone3_known_missing(void);
-
-/* Set when running under valgrind, which cannot follow CLONE_VM children. */
-int cx_on_valgrind(void);
 
 #define CX_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -7,22 +7,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <linux/futex.h>
 #include <sched.h>
 #include <signal.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#if defined(__has_include)
-#if __has_include(<valgrind/valgrind.h>)
-#include <valgrind/valgrind.h>
-#define CX_HAVE_VALGRIND_H 1
-#endif
-#endif
 
 #include "internal.h"
 #include "process.h"
@@ -32,22 +23,6 @@
  * own, so spawns need no lock and no allocation. The child's deepest path
  * (reset_signals, set_caps) uses well under 1 KiB. */
 #define CX_CHILD_STACK (16 * 1024)
-
-static atomic_int clone3_missing;
-
-int cx_clone3_known_missing(void)
-{
-	return atomic_load_explicit(&clone3_missing, memory_order_relaxed);
-}
-
-int cx_on_valgrind(void)
-{
-#ifdef CX_HAVE_VALGRIND_H
-	return RUNNING_ON_VALGRIND ? 1 : 0;
-#else
-	return 0;
-#endif
-}
 
 static long clone_legacy(struct cx_plan *plan, uint64_t flags, char *stack, int *pidfd)
 {
@@ -78,7 +53,7 @@ static long clone_child(struct cx_plan *plan, char *stack, int *pidfd)
 	else
 		stack = NULL;
 	plan->child_tid = -1;
-	if (cx_clone3_known_missing() && !plan->clone3_only)
+	if (!cx_feature(CX_FEAT_CLONE3) && !plan->clone3_only)
 		return clone_legacy(plan, flags, stack, pidfd);
 
 	memset(&args, 0, sizeof(args));
@@ -105,7 +80,7 @@ static long clone_child(struct cx_plan *plan, char *stack, int *pidfd)
 	}
 	if (pid != -ENOSYS || plan->clone3_only)
 		return pid;
-	atomic_store_explicit(&clone3_missing, 1, memory_order_relaxed);
+	cx_feature_missing(CX_FEAT_CLONE3);
 	return clone_legacy(plan, flags, stack, pidfd);
 }
 
@@ -119,7 +94,7 @@ static int op_index(const struct cx_plan *plan, int step, int who)
 
 static int write_proc(pid_t pid, const struct cx_op *op)
 {
-	const char *name = strrchr(op->p, '/') + 1;
+	const char *name = strrchr(op->write.path, '/') + 1;
 	char path[64];
 	ssize_t n;
 	int fd;
@@ -128,11 +103,11 @@ static int write_proc(pid_t pid, const struct cx_op *op)
 	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	n = write(fd, op->q, (size_t)op->a);
+	n = write(fd, op->write.text, (size_t)op->write.len);
 	if (n < 0)
 		n = -errno;
 	close(fd);
-	if (n >= 0 && n != op->a)
+	if (n >= 0 && n != op->write.len)
 		return -EIO;
 	return n < 0 ? (int)n : 0;
 }
@@ -163,7 +138,7 @@ static void let_child_go(struct cx_plan *plan, int ok)
 		return;
 	}
 	__atomic_store_n(&plan->go, ok ? 1 : 2, __ATOMIC_RELEASE);
-	cx_sys3(SYS_futex, &plan->go, FUTEX_WAKE, 1);
+	cx_sys3(SYS_futex, &plan->go, CX_FUTEX_WAKE, 1);
 }
 
 /* Sleep until the child has exec'd or exited: the kernel clears child_tid
@@ -171,7 +146,7 @@ static void let_child_go(struct cx_plan *plan, int ok)
 static void wait_exec(struct cx_plan *plan)
 {
 	while (__atomic_load_n(&plan->child_tid, __ATOMIC_ACQUIRE) != 0)
-		cx_sys4(SYS_futex, &plan->child_tid, FUTEX_WAIT, -1, 0);
+		cx_sys4(SYS_futex, &plan->child_tid, CX_FUTEX_WAIT, -1, 0);
 }
 
 static void read_report(struct cx_plan *plan, int fd)
@@ -246,11 +221,9 @@ static int follow_child(struct cx_plan *plan, pid_t pid, int rep[2], int go[2], 
 	return r;
 }
 
-/* pidfd_open, except under valgrind 3.19, which does not know it and warns
- * at every call: the answer would be ENOSYS anyway. */
 static long pidfd_open(pid_t pid)
 {
-	if (cx_on_valgrind())
+	if (!cx_feature(CX_FEAT_PIDFD_OPEN))
 		return -ENOSYS;
 	return cx_sys2(SYS_pidfd_open, pid, 0);
 }

@@ -44,6 +44,10 @@
 #define P_PIDFD 3
 #endif
 
+/* <linux/futex.h>'s, which not every libc's headers carry (musl). */
+#define CX_FUTEX_WAIT 0
+#define CX_FUTEX_WAKE 1
+
 #define CX_CLONE_PIDFD 0x00001000ULL
 #define CX_CLONE_CLEAR_SIGHAND 0x100000000ULL
 #define CX_CLONE_INTO_CGROUP 0x200000000ULL

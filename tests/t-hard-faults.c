@@ -626,7 +626,7 @@ int main(void)
 	int cases = 0;
 
 	cxt_helper("probe", probe, sizeof(probe));
-	on_valgrind = cx_on_valgrind();
+	on_valgrind = !cx_feature(CX_FEAT_VM_SHARED);
 	/* clone3 with a NULL args of size 0: EINVAL if the kernel has it. */
 	clone3_missing = syscall(SYS_clone3, NULL, 0) < 0 && errno == ENOSYS;
 	{

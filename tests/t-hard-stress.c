@@ -394,7 +394,7 @@ int main(int argc, char **argv)
 	ok(1, "# SKIP RSS bound: ASan's quarantine keeps freed memory on purpose (grew %ld kB)",
 	   rss_end - rss_warm);
 #else
-	if (cx_on_valgrind())
+	if (!cx_feature(CX_FEAT_VM_SHARED))
 		ok(1, "# SKIP RSS bound: the RSS is valgrind's (memcheck checks the leaks)");
 	else
 		ok(rss_end >= 0 && rss_end - rss_warm < RSS_BOUND_KB,

@@ -31,31 +31,31 @@ static int simulate(const struct cx_plan *plan, int *table)
 
 		switch (op->step) {
 		case CX_STEP_DUP:
-			if (op->b < 0) { /* F_DUPFD_CLOEXEC: the lowest free fd from c */
-				int fd = (int)op->c;
+			if (op->dup.to < 0) { /* F_DUPFD_CLOEXEC: the lowest free fd from above */
+				int fd = op->dup.above;
 
 				while (table[fd] != CLOSED)
 					fd++;
-				if (table[op->a] == CLOSED)
+				if (table[op->dup.from] == CLOSED)
 					return -EBADF;
-				table[fd] = table[op->a];
-				*(int *)op->q = fd;
+				table[fd] = table[op->dup.from];
+				*op->dup.parked_at = fd;
 				break;
 			}
-			src = op->p ? *(const int *)op->p : op->a;
-			if (table[src] == CLOSED || src == op->b)
+			src = op->dup.parked ? *op->dup.parked : op->dup.from;
+			if (table[src] == CLOSED || src == op->dup.to)
 				return -EBADF;
-			table[op->b] = table[src];
+			table[op->dup.to] = table[src];
 			break;
 		case CX_STEP_KEEP_FD:
-			if (table[op->a] == CLOSED)
+			if (table[op->fd.fd] == CLOSED)
 				return -EBADF;
 			break;
 		case CX_STEP_CLOSE_FD:
-			table[op->a] = CLOSED;
+			table[op->fd.fd] = CLOSED;
 			break;
 		case CX_STEP_CLOSE_OTHERS:
-			for (int fd = op->a; fd < TABLE; fd++)
+			for (int fd = op->close_others.from; fd < TABLE; fd++)
 				table[fd] = CLOSED;
 			break;
 		default:

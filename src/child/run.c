@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The child's main loop: run the plan's child ops in order; on the first
+ * failure note {op index, errno} where the parent will read it and stop.
+ * See child.h for what code here may and may not do.
+ */
+#include <errno.h> /* constants only: the child never reads errno */
+#include <fcntl.h>
+#include <sys/ptrace.h>
+
+#include "child.h"
+
+static long run_ptrace(const struct cx_plan *plan, const struct cx_op *op)
+{
+	(void)plan;
+	(void)op;
+	return cx_sys4(SYS_ptrace, PTRACE_TRACEME, 0, 0, 0);
+}
+
+static long run_execve(const struct cx_plan *plan, const struct cx_op *op)
+{
+	return cx_sys3(SYS_execve, op->exec.path, op->exec.argv, plan->envp);
+}
+
+/* Steps the child runs; the others are the parent's. */
+static const cx_runner runners[CX_STEP_MAX_] = {
+	[CX_STEP_WRITE_UID_MAP] = cx_run_write_file,
+	[CX_STEP_WRITE_SETGROUPS] = cx_run_write_file,
+	[CX_STEP_WRITE_GID_MAP] = cx_run_write_file,
+	[CX_STEP_WAIT_MAPS] = cx_run_wait_maps,
+	[CX_STEP_RESET_SIGNALS] = cx_run_reset_signals,
+	[CX_STEP_KEEPCAPS] = cx_run_keepcaps,
+	[CX_STEP_SETSID] = cx_run_setsid,
+	[CX_STEP_SETPGID] = cx_run_setpgid,
+	[CX_STEP_FOREGROUND] = cx_run_foreground,
+	[CX_STEP_SIGMASK] = cx_run_sigmask,
+	[CX_STEP_UNSHARE] = cx_run_unshare,
+	[CX_STEP_MOUNT_PRIVATE] = cx_run_mount_private,
+	[CX_STEP_CHROOT] = cx_run_chroot,
+	[CX_STEP_SETRLIMIT] = cx_run_setrlimit,
+	[CX_STEP_SETGROUPS] = cx_run_setgroups,
+	[CX_STEP_SETGID] = cx_run_setgid,
+	[CX_STEP_SETUID] = cx_run_setuid,
+	[CX_STEP_CAPSET] = cx_run_capset,
+	[CX_STEP_AMBIENT] = cx_run_ambient,
+	[CX_STEP_CHDIR] = cx_run_chdir,
+	[CX_STEP_PDEATHSIG] = cx_run_pdeathsig,
+	[CX_STEP_NO_NEW_PRIVS] = cx_run_no_new_privs,
+	[CX_STEP_UMASK] = cx_run_umask,
+	[CX_STEP_DUP] = cx_run_dup,
+	[CX_STEP_KEEP_FD] = cx_run_keep_fd,
+	[CX_STEP_CLOSE_FD] = cx_run_close_fd,
+	[CX_STEP_CLOSE_OTHERS] = cx_run_close_others,
+	[CX_STEP_NOCTTY] = cx_run_noctty,
+	[CX_STEP_SETCTTY] = cx_run_setctty,
+	[CX_STEP_PTRACE] = run_ptrace,
+	[CX_STEP_EXECVE] = run_execve,
+};
+
+static void report(struct cx_plan *plan, int index, long r)
+{
+	if (plan->mode == CX_MODE_COPY) {
+		struct cx_report rep;
+
+		rep.index = index;
+		rep.error = (int32_t)-r;
+		cx_sys3(SYS_write, plan->report_fd, &rep, sizeof(rep));
+	} else {
+		plan->report.index = index;
+		plan->report.error = (int32_t)-r;
+	}
+}
+
+int cx_child_main(void *arg)
+{
+	struct cx_plan *plan = arg;
+
+	if (plan->mode == CX_MODE_COPY) {
+		/* Our own copy of the plan and of the parent's fds: drop the
+		 * parent's pipe ends (else a parent that gives up closing its go
+		 * end is never seen), and keep the error pipe out of the fd
+		 * plan's way. */
+		long fd;
+
+		for (int i = 0; i < 2; i++)
+			if (plan->parent_ends[i] >= 0)
+				cx_sys1(SYS_close, plan->parent_ends[i]);
+		fd = cx_sys3(SYS_fcntl, plan->report_fd, F_DUPFD_CLOEXEC, plan->fd_free);
+		if (fd >= 0)
+			plan->report_fd = (int)fd;
+	}
+	for (int i = 0; i < plan->nops; i++) {
+		const struct cx_op *op = &plan->ops[i];
+		cx_runner run = runners[op->step];
+		long r;
+
+		if (op->who != CX_CHILD)
+			continue;
+		r = run ? run(plan, op) : -EINVAL;
+		if (r < 0) {
+			report(plan, i, r);
+			return 127;
+		}
+	}
+	return 127;
+}

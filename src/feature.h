@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: MIT */
+/* (Not "features.h": that name is libc's own, and -Isrc would shadow it.) */
+/*
+ * What the kernel and the runtime can do, probed once and cached in one
+ * place (as libbpf's features.c): the planner and the spawner ask here,
+ * neither asks the other.
+ */
+#ifndef CX_FEATURES_H
+#define CX_FEATURES_H
+
+enum cx_feature {
+	/* clone3 exists (learned at the first spawn that tries it). */
+	CX_FEAT_CLONE3,
+	/* CLONE_VM really shares memory: not so under valgrind, which turns
+	 * it into a fork. */
+	CX_FEAT_VM_SHARED,
+	/* pidfd_open may be called (valgrind 3.19 warns at every call of a
+	 * syscall it does not know; the answer would be ENOSYS anyway). */
+	CX_FEAT_PIDFD_OPEN,
+	CX_FEAT_MAX_
+};
+
+/* 1 when present, 0 when absent (probing at the first call). */
+int cx_feature(enum cx_feature f);
+/* The caller learned the hard way that f is absent (e.g. clone3: ENOSYS). */
+void cx_feature_missing(enum cx_feature f);
+
+/* /proc/sys/kernel/cap_last_cap (a later kernel may know more than our
+ * headers); 40 when unreadable. */
+int cx_cap_last(void);
+
+#endif
