@@ -8,11 +8,13 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <string.h>
+#include <sys/vfs.h>
 
 #include "internal.h"
 
 #define CX_ATTR_SIZE_VER0 sizeof(struct cx_attr)
 #define CX_ATTR_ALL_FLAGS ((CX_ATTR_UMASK << 1) - 1)
+#define CX_CGROUP2_MAGIC 0x63677270 /* CGROUP2_SUPER_MAGIC */
 
 int cx_check_fail(struct cx_error *err, int error, const char *fmt, ...)
 {
@@ -67,10 +69,23 @@ static int check_size(const struct cx_attr *attr, struct cx_attr *out, struct cx
 	return 0;
 }
 
+/* The kernel answers EBADF for anything but a cgroup v2 directory, at the
+ * clone: say which it is, before. */
+static int check_cgroup(const struct cx_attr *a, struct cx_error *err)
+{
+	struct statfs fs;
+
+	if (!(a->flags & CX_ATTR_CGROUP))
+		return 0;
+	if (!cx_fd_is_open(a->cgroup_fd))
+		return cx_check_fail(err, EBADF, "cgroup_fd: fd %d is not open", a->cgroup_fd);
+	if (fstatfs(a->cgroup_fd, &fs) < 0 || fs.f_type != CX_CGROUP2_MAGIC)
+		return cx_check_fail(err, EBADF, "cgroup_fd: not a cgroup v2 directory");
+	return 0;
+}
+
 static int check_misc(const struct cx_attr *a, struct cx_error *err)
 {
-	if ((a->flags & CX_ATTR_CGROUP) && !cx_fd_is_open(a->cgroup_fd))
-		return cx_check_fail(err, EBADF, "cgroup_fd is not open");
 	if (a->pdeathsig < 0 || a->pdeathsig >= _NSIG)
 		return cx_check_fail(err, EINVAL, "pdeathsig: not a signal");
 	if ((a->flags & CX_ATTR_UMASK) && (a->umask & ~0777))
@@ -83,7 +98,7 @@ int cx_check(const char *path, char *const argv[], const struct cx_attr *attr,
 {
 	static int (*const checks[])(const struct cx_attr *, struct cx_error *) = {
 		cx_check_namespaces, cx_check_files, cx_check_terminal, cx_check_credential,
-		check_misc, cx_check_rlimits,
+		check_cgroup, check_misc, cx_check_rlimits,
 	};
 	int r;
 

@@ -39,7 +39,8 @@ int cx_check_rlimits(const struct cx_attr *a, struct cx_error *err)
 			return cx_check_fail(err, EINVAL, "rlimits[%u]: unknown resource %d", i,
 					     r->resource);
 		if (r->soft > r->hard)
-			return cx_check_fail(err, EINVAL, "rlimits[%u]: soft limit above hard", i);
+			return cx_check_fail(err, EINVAL, "rlimits[%u]: soft limit above hard limit",
+					     i);
 		for (unsigned int j = 0; j < i; j++)
 			if (a->rlimits[j].resource == r->resource)
 				return cx_check_fail(err, EINVAL,

@@ -29,6 +29,8 @@ static int overlaps(uint32_t a, uint32_t an, uint32_t b, uint32_t bn)
 	return (uint64_t)a < (uint64_t)b + bn && (uint64_t)b < (uint64_t)a + an;
 }
 
+/* Messages name the range as field[i] (the CLI says which option that was)
+ * and other ranges as INSIDE:OUTSIDE:COUNT. */
 static int check_map(const char *name, const struct cx_id_map *map, unsigned int n,
 		     struct cx_error *err)
 {
@@ -37,19 +39,22 @@ static int check_map(const char *name, const struct cx_id_map *map, unsigned int
 	if (!map)
 		return cx_check_fail(err, EINVAL, "%s: NULL with %u ranges", name, n);
 	if (n > CX_MAP_LINES_MAX)
-		return cx_check_fail(err, EINVAL, "%s: %u ranges, the kernel takes at most %d", name,
-				     n, CX_MAP_LINES_MAX);
+		return cx_check_fail(err, EINVAL, "%s[%d]: more than %d ranges, the kernel's limit",
+				     name, CX_MAP_LINES_MAX, CX_MAP_LINES_MAX);
 	for (unsigned int i = 0; i < n; i++) {
-		if (map[i].count == 0)
-			return cx_check_fail(err, EINVAL, "%s: range %u has count 0", name, i);
-		if ((uint64_t)map[i].inside + map[i].count > 1ULL << 32 ||
-		    (uint64_t)map[i].outside + map[i].count > 1ULL << 32)
-			return cx_check_fail(err, EINVAL, "%s: range %u goes beyond 2^32", name, i);
+		const struct cx_id_map *m = &map[i];
+
+		if (m->count == 0)
+			return cx_check_fail(err, EINVAL, "%s[%u]: count is 0", name, i);
+		if ((uint64_t)m->inside + m->count > 1ULL << 32 ||
+		    (uint64_t)m->outside + m->count > 1ULL << 32)
+			return cx_check_fail(err, EINVAL, "%s[%u]: goes beyond id 4294967295", name,
+					     i);
 		for (unsigned int j = 0; j < i; j++) {
-			if (overlaps(map[i].inside, map[i].count, map[j].inside, map[j].count) ||
-			    overlaps(map[i].outside, map[i].count, map[j].outside, map[j].count))
-				return cx_check_fail(err, EINVAL, "%s: ranges %u and %u overlap", name,
-						     j, i);
+			if (overlaps(m->inside, m->count, map[j].inside, map[j].count) ||
+			    overlaps(m->outside, m->count, map[j].outside, map[j].count))
+				return cx_check_fail(err, EINVAL, "%s[%u]: overlaps %u:%u:%u", name, i,
+						     map[j].inside, map[j].outside, map[j].count);
 		}
 	}
 	return 0;
@@ -104,11 +109,13 @@ int cx_check_namespaces(const struct cx_attr *a, struct cx_error *err)
 	if (a->unshareflags & ~CX_NAMESPACE_FLAGS)
 		return cx_check_fail(err, EINVAL, "unshareflags: not namespace flags");
 	if ((a->nuid_map || a->ngid_map) && !(ns & CX_NEWUSER))
-		return cx_check_fail(err, EINVAL, "id maps need a new user namespace");
+		return cx_check_fail(err, EINVAL, "%s: needs a new user namespace",
+				     a->nuid_map ? "uid_map" : "gid_map");
 	if ((a->cloneflags & CX_NEWUSER) && (a->unshareflags & CX_NEWUSER) &&
 	    (a->nuid_map || a->ngid_map))
-		return cx_check_fail(err, EINVAL, "id maps with two new user namespaces are "
-				     "ambiguous");
+		return cx_check_fail(err, EINVAL, "%s: two new user namespaces (by clone and by "
+				     "unshare): which one gets the maps?",
+				     a->nuid_map ? "uid_map" : "gid_map");
 	r = check_child_maps(a, err);
 	if (r == 0)
 		r = check_map("uid_map", a->uid_map, a->nuid_map, err);

@@ -22,7 +22,9 @@ rejects "unknown signal" "--pdeathsig: unknown signal 'SIGBOGUS'" --pdeathsig SI
 rejects "signal 0" "--pdeathsig: unknown signal '0'" --pdeathsig 0
 rejects "signal out of range" "--pdeathsig: unknown signal '65'" --pdeathsig 65
 rejects "unknown user" "--uid: unknown user 'no-such-user-cx'" --uid no-such-user-cx
-rejects "uid -1" "--uid: unknown user '4294967295'" --uid 4294967295
+rejects "uid -1" "--uid: '4294967295' is out of range \\(0 to 4294967294\\)" --uid 4294967295
+rejects "uid beyond 32 bits" "--uid: '99999999999' is out of range" --uid 99999999999
+rejects "gid beyond 32 bits" "--gid: '99999999999' is out of range" --gid 99999999999
 rejects "unknown group" "--gid: unknown group 'no-such-group-cx'" --gid no-such-group-cx
 rejects "unknown group in --groups" "--groups: unknown group 'no-such-group-cx'" --groups 0,no-such-group-cx
 rejects "trailing comma in --groups" "--groups: bad group list" --groups 0,
@@ -30,21 +32,23 @@ rejects "--groups with --keep-groups" "--keep-groups: not with --groups" --group
 rejects "unknown rlimit" "--rlimit: unknown resource 'bogus'" --rlimit bogus=1
 rejects "rlimit without value" "--rlimit: 'nofile' is not NAME=SOFT" --rlimit nofile
 rejects "rlimit bad number" "--rlimit: 'nofile=12x' is not" --rlimit nofile=12x
-rejects "rlimit soft above hard" "--rlimit: 'nofile=10:5': soft limit above hard" --rlimit nofile=10:5
+rejects "rlimit soft above hard" "--rlimit nofile=10:5: soft limit above hard" --rlimit nofile=10:5
 rejects "map syntax" "--uid-map: '0:1000' is not INSIDE:OUTSIDE:COUNT" -U --uid-map 0:1000
 rejects "map syntax (letters)" "--gid-map: '0:x:1' is not" -U --gid-map 0:x:1
-rejects "map count 0" "--uid-map: '0:1000:0': COUNT is 0" -U --uid-map 0:1000:0
-rejects "map overflowing 2^32" "--uid-map: '4294967295:0:2' goes beyond" -U --uid-map 4294967295:0:2
+rejects "map count 0" "--uid-map 0:1000:0: count is 0" -U --uid-map 0:1000:0
+rejects "map overflowing 2^32" "--uid-map 4294967295:0:2: goes beyond" -U --uid-map 4294967295:0:2
 rejects "map value overflowing 32 bits" "--uid-map: '4294967296:0:1' is not" -U --uid-map 4294967296:0:1
-rejects "overlapping ranges (inside)" "--uid-map: range 5:2000:10 overlaps 0:1000:10" \
+rejects "overlapping ranges (inside)" "--uid-map 5:2000:10: overlaps 0:1000:10" \
 	-U --uid-map 0:1000:10 --uid-map 5:2000:10
-rejects "overlapping ranges (outside)" "--gid-map: range 100:1005:10 overlaps 0:1000:10" \
+rejects "overlapping ranges (outside)" "--gid-map 100:1005:10: overlaps 0:1000:10" \
 	-U --gid-map 0:1000:10 --gid-map 100:1005:10
-rejects "-r overlapping --uid-map" "--map-root-user: range 0:.* overlaps" --uid-map 0:5000:1 -r
-rejects "maps without a user namespace" "--uid-map: needs a new user namespace" --uid-map 0:0:1
-rejects "gid map without a user namespace" "--gid-map: needs a new user namespace" -p --gid-map 0:0:1
-rejects "maps with two new user namespaces" "--unshare: user with --clone user" \
+rejects "-r overlapping --uid-map" "--map-root-user: overlaps 0:5000:1" --uid-map 0:5000:1 -r
+rejects "maps without a user namespace" "--uid-map 0:0:1: needs a new user namespace" --uid-map 0:0:1
+rejects "gid map without a user namespace" "--gid-map 0:0:1: needs a new user namespace" -p --gid-map 0:0:1
+rejects "maps with two new user namespaces" "--uid-map 0:0:1: two new user namespaces" \
 	-U --unshare user --uid-map 0:0:1
+rejects "more map ranges than the kernel takes" "--uid-map 340:340:1: more than 340 ranges" \
+	-U $(for i in $(seq 0 340); do printf -- '--uid-map %d:%d:1 ' "$i" "$i"; done)
 rejects "-r with -c" "--map-root-user: not with --map-current-user" -r -c
 rejects "--setgroups bad value" "--setgroups: 'maybe' is not allow or deny" -r --setgroups maybe
 rejects "--setgroups without a gid map" "--setgroups: needs a gid map" -U --setgroups allow
@@ -70,6 +74,10 @@ rejects "--chdir empty" "--chdir: empty directory" --chdir ''
 rejects "--root empty" "--root: empty directory" --root ''
 rejects "--cgroup missing" "--cgroup $T/no-such-cgroup: No such file or directory" \
 	--cgroup "$T/no-such-cgroup"
+rejects "--cgroup not a cgroup" "--cgroup /tmp: not a cgroup v2 directory" --cgroup /tmp
+rejects "--groups beyond 32 bits" "--groups: '99999999999' is out of range" --groups 99999999999
+rejects "unshare'd maps of other ids" "--uid-map 0:4242:1: a user namespace made by unshare can map only" \
+	--unshare user --uid-map 0:4242:1
 
 run
 is "$rc $err" "125 clonexec: no program given" "no program: 125"

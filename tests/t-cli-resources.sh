@@ -38,7 +38,7 @@ else
 	ok 1 "cannot create a cgroup under /sys/fs/cgroup/unified"
 fi
 run --cgroup /tmp true
-like "$rc $err" "^125 clonexec: clone3 .*into cgroup fd" "--cgroup of a non-cgroup directory: 125 at clone3"
+like "$rc $err" "^125 clonexec: --cgroup /tmp: not a cgroup v2 directory" "--cgroup of a non-cgroup directory: 125, the directory named"
 run --cgroup /etc/passwd true
 is "$rc $err" "125 clonexec: --cgroup /etc/passwd: Not a directory" "--cgroup of a file: 125"
 cli_done

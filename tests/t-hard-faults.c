@@ -175,7 +175,7 @@ enum {
 	S_PLAIN, S_CLOSE_OTHERS, S_SIGDEFAULT, S_KEEPCAPS, S_SETSID, S_SETPGID, S_FOREGROUND,
 	S_UNSHARE, S_MOUNT, S_CHROOT, S_RLIMIT, S_SETGROUPS, S_CREDENTIAL, S_CAPS, S_CHDIR,
 	S_PDEATHSIG, S_NNP, S_DUP, S_KEEP_FD, S_NOCTTY, S_SETCTTY, S_PTRACE, S_CHILD_MAPS,
-	S_PARENT_MAPS, S_REQUIRE_PIDFD, S_CGROUP_NOT, S_CGROUP_FILE, S_CGROUP_DENIED,
+	S_PARENT_MAPS, S_REQUIRE_PIDFD, S_CGROUP_DENIED,
 };
 
 static int set_attr(struct cx_attr *a, int what)
@@ -273,11 +273,8 @@ static int set_attr(struct cx_attr *a, int what)
 	case S_REQUIRE_PIDFD:
 		a->flags |= CX_ATTR_REQUIRE_PIDFD;
 		break;
-	case S_CGROUP_NOT:
-	case S_CGROUP_FILE:
 	case S_CGROUP_DENIED:
-		fd = open(what == S_CGROUP_NOT ? "/tmp" : what == S_CGROUP_FILE ? "/etc/passwd"
-			  : cgroup_dir, O_RDONLY | O_CLOEXEC);
+		fd = open(cgroup_dir, O_RDONLY | O_CLOEXEC);
 		if (fd < 0)
 			return -errno;
 		a->flags |= CX_ATTR_CGROUP;
@@ -549,10 +546,6 @@ static const struct fcase resource_cases[] = {
 	  set_attr, S_PLAIN, env_nproc, 0, NULL },
 	{ "RLIMIT_NPROC exhausted, legacy clone", CX_STEP_CLONE, CX_PARENT, EAGAIN,
 	  { RENOSYS(SYS_clone3) }, set_attr, S_PLAIN, env_nproc, 0, NULL },
-	{ "cgroup fd of a plain directory", CX_STEP_CLONE3, CX_PARENT, EBADF, { { 0 } }, set_attr,
-	  S_CGROUP_NOT, env_none, 0, NULL },
-	{ "cgroup fd of a file", CX_STEP_CLONE3, CX_PARENT, EBADF, { { 0 } }, set_attr,
-	  S_CGROUP_FILE, env_none, 0, NULL },
 	{ "cgroup not writable by the caller (uid 65534)", CX_STEP_CLONE3, CX_PARENT, EACCES,
 	  { { 0 } }, set_attr, S_CGROUP_DENIED, env_nobody, 0, NULL },
 };
@@ -561,7 +554,7 @@ static const struct fcase resource_cases[] = {
  * the COPY mode and valgrind emulates some of the system calls involved. */
 static const char *why_not(const struct fcase *c)
 {
-	if (c->setup_arg >= S_CGROUP_NOT && clone3_missing)
+	if (c->setup_arg == S_CGROUP_DENIED && clone3_missing)
 		return "no clone3 here (valgrind), so no cgroup placement: ENOSYS before the fd is read";
 	if (c->env == env_nofile && c->setup_arg == S_PDEATHSIG && pidfd_open_missing)
 		return "no pidfd_open here (valgrind): pdeathsig uses getppid(), no parent fd";

@@ -85,12 +85,14 @@ int cli_fail(struct cli_state *s, int error, const char *fmt, ...)
 /* Room for one more element in an array of n, grown by powers of two. */
 int cli_grow(void *pp, unsigned int n, size_t size);
 int cli_fd_is_open(int fd);
+/* The option being applied (with arg, if any) set field[index] (index -1:
+ * the whole field); see struct cli_origin. */
+int cli_note(struct cli_state *s, const char *field, int index, const char *arg);
 int cli_parse_int(struct cli_state *s, const char *arg, long long max, const char *what,
 		  int *ret);
 
 /* The library's limits, for messages before the library is asked. */
 #define CLI_FD_MAX ((1 << 20) - 1)
-#define CLI_MAP_MAX 340
 #define CLI_NEWUSER 0x10000000ULL
 
 /* opt-fd.c: is child fd 'fd' open in the child (after the fd plan)? */

@@ -44,12 +44,16 @@ static int exit_code_for(const struct cx_error *err)
 
 static int failed(const struct cli_opts *o, const struct cx_error *err)
 {
-	char msg[CX_ERROR_OBJECT_MAX + 256];
+	char msg[CX_ERROR_OBJECT_MAX + 256], mine[sizeof(msg) + 256];
+	const char *line = msg;
 
 	cx_error_format(err, msg, sizeof(msg));
-	say(msg);
+	/* A check failed: name the option the user typed, not the field. */
+	if (err->step == CX_STEP_CHECK && cli_check_message(o, msg, mine, sizeof(mine)))
+		line = mine;
+	say(line);
 	if (o->json)
-		cli_json_error(o->json_fd, cx_step_name(err->step), err->error, msg);
+		cli_json_error(o->json_fd, cx_step_name(err->step), err->error, line);
 	return exit_code_for(err);
 }
 

@@ -56,8 +56,6 @@ int cli_namespace(const char *name, size_t len, uint64_t *ret_flag)
 	return -EINVAL;
 }
 
-/* (uid_t)-1 means "no change" to the kernel: never a valid id. */
-#define CLI_ID_MAX 4294967294ULL
 
 static int by_user_name(const char *s, unsigned int *ret_id)
 {
@@ -88,7 +86,9 @@ static int cli_id(const char *s, int (*byname)(const char *, unsigned int *),
 		*ret_id = (unsigned int)v;
 		return 0;
 	}
-	if (r == -ERANGE || !*s)
+	if (r == -ERANGE)
+		return r;
+	if (!*s)
 		return -EINVAL;
 	errno = 0;
 	if (!byname(s, ret_id))

@@ -16,7 +16,10 @@ int cli_number(const char *s, unsigned long long max, unsigned long long *ret);
  * time) to its CLONE_NEW* flag. */
 int cli_namespace(const char *name, size_t len, uint64_t *ret_flag);
 
-/* A user or group as a number or a name (getpwnam/getgrnam). */
+/* A user or group as a number (up to CLI_ID_MAX: (uid_t)-1 means "no
+ * change" to the kernel, never an id; -ERANGE beyond) or a name
+ * (getpwnam/getgrnam; -ENOENT when unknown). */
+#define CLI_ID_MAX 4294967294U
 int cli_user(const char *s, uid_t *ret_uid);
 int cli_group(const char *s, gid_t *ret_gid);
 

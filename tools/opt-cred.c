@@ -39,6 +39,8 @@ static int parse_groups(struct cli_state *s, const char *arg)
 		memcpy(name, p, len);
 		name[len] = '\0';
 		r = cli_group(name, &gid);
+		if (r == -ERANGE)
+			return cli_fail(s, EINVAL, "'%s' is out of range (0 to %u)", name, CLI_ID_MAX);
 		if (r < 0)
 			return cli_fail(s, -r, "unknown group '%s'", name);
 		if (s->cred.ngroups >= 65536)
@@ -99,23 +101,30 @@ static int apply(struct cli_state *s, const struct cli_opt *op, char *arg, char 
 	case OPT_UID:
 		r = cli_user(arg, &a->uid);
 		s->cred.uid_set = 1;
-		return r < 0 ? cli_fail(s, -r, "unknown user '%s'", arg) : 0;
+		if (r == -ERANGE)
+			return cli_fail(s, EINVAL, "'%s' is out of range (0 to %u)", arg, CLI_ID_MAX);
+		return r < 0 ? cli_fail(s, -r, "unknown user '%s'", arg) : cli_note(s, "uid", -1, arg);
 	case OPT_GID:
 		r = cli_group(arg, &a->gid);
 		s->cred.gid_set = 1;
-		return r < 0 ? cli_fail(s, -r, "unknown group '%s'", arg) : 0;
+		if (r == -ERANGE)
+			return cli_fail(s, EINVAL, "'%s' is out of range (0 to %u)", arg, CLI_ID_MAX);
+		return r < 0 ? cli_fail(s, -r, "unknown group '%s'", arg) : cli_note(s, "gid", -1, arg);
 	case OPT_GROUPS:
-		return parse_groups(s, arg);
+		r = parse_groups(s, arg);
+		return r < 0 ? r : cli_note(s, "groups", -1, arg);
 	case OPT_KEEP_GROUPS:
 		s->cred.keep_groups = 1;
 		return 0;
 	case OPT_AMBIENT_CAPS:
-		return parse_caps(s, arg);
+		r = parse_caps(s, arg);
+		return r < 0 ? r : cli_note(s, "ambient_caps", -1, arg);
 	case OPT_NO_NEW_PRIVS:
 		a->flags |= CX_ATTR_NO_NEW_PRIVS;
 		return 0;
 	default:
-		return parse_umask(s, arg);
+		r = parse_umask(s, arg);
+		return r < 0 ? r : cli_note(s, "umask", -1, arg);
 	}
 }
 

@@ -43,7 +43,7 @@ static int parse_fd(struct cli_state *s, const char *arg)
 	s->fd.pairs[s->fd.npairs][0] = child;
 	s->fd.pairs[s->fd.npairs][1] = parent;
 	s->fd.npairs++;
-	return 0;
+	return cli_note(s, "files", child, arg);
 }
 
 static int apply(struct cli_state *s, const struct cli_opt *op, char *arg, char *arg2)

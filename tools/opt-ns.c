@@ -46,32 +46,23 @@ static int parse_namespaces(struct cli_state *s, const char *arg, uint64_t *flag
 	}
 }
 
-static int overlap(const struct cx_id_map *a, const struct cx_id_map *b)
+/* Ranges are only parsed here: their count, overlaps and number are the
+ * library's to judge (its message names the option through cli_note). */
+static int add_range(struct cli_state *s, const char *field, struct cx_id_map **map,
+		     unsigned int *n, struct cx_id_map range, const char *arg)
 {
-	return ((uint64_t)a->inside < (uint64_t)b->inside + b->count &&
-		(uint64_t)b->inside < (uint64_t)a->inside + a->count) ||
-	       ((uint64_t)a->outside < (uint64_t)b->outside + b->count &&
-		(uint64_t)b->outside < (uint64_t)a->outside + a->count);
-}
+	int r = cli_note(s, field, (int)*n, arg);
 
-static int add_range(struct cli_state *s, struct cx_id_map **map, unsigned int *n,
-		     struct cx_id_map range)
-{
-	for (unsigned int i = 0; i < *n; i++)
-		if (overlap(&(*map)[i], &range))
-			return cli_fail(s, EINVAL, "range %u:%u:%u overlaps %u:%u:%u", range.inside,
-					range.outside, range.count, (*map)[i].inside,
-					(*map)[i].outside, (*map)[i].count);
-	if (*n >= CLI_MAP_MAX)
-		return cli_fail(s, EINVAL, "more than %d ranges", CLI_MAP_MAX);
+	if (r < 0)
+		return r;
 	if (cli_grow(map, *n, sizeof(**map)) < 0)
 		return cli_fail(s, ENOMEM, "out of memory");
 	(*map)[(*n)++] = range;
 	return 0;
 }
 
-static int parse_map(struct cli_state *s, const char *arg, struct cx_id_map **map,
-		     unsigned int *n)
+static int parse_map(struct cli_state *s, const char *field, const char *arg,
+		     struct cx_id_map **map, unsigned int *n)
 {
 	unsigned long long v[3];
 	const char *p = arg;
@@ -88,12 +79,8 @@ static int parse_map(struct cli_state *s, const char *arg, struct cx_id_map **ma
 			return cli_fail(s, EINVAL, "'%s' is not INSIDE:OUTSIDE:COUNT", arg);
 		p += len + (i < 2);
 	}
-	if (v[2] == 0)
-		return cli_fail(s, EINVAL, "'%s': COUNT is 0", arg);
-	if (v[0] + v[2] > 1ULL << 32 || v[1] + v[2] > 1ULL << 32)
-		return cli_fail(s, EINVAL, "'%s' goes beyond id 4294967295", arg);
-	return add_range(s, map, n, (struct cx_id_map){ (uint32_t)v[0], (uint32_t)v[1],
-							(uint32_t)v[2] });
+	return add_range(s, field, map, n,
+			 (struct cx_id_map){ (uint32_t)v[0], (uint32_t)v[1], (uint32_t)v[2] }, arg);
 }
 
 static int apply(struct cli_state *s, const struct cli_opt *op, char *arg, char *arg2)
@@ -113,9 +100,9 @@ static int apply(struct cli_state *s, const struct cli_opt *op, char *arg, char 
 		s->ns.letters |= f;
 		return 0;
 	case OPT_UID_MAP:
-		return parse_map(s, arg, &o->uid_map, &s->ns.nuid_map);
+		return parse_map(s, "uid_map", arg, &o->uid_map, &s->ns.nuid_map);
 	case OPT_GID_MAP:
-		return parse_map(s, arg, &o->gid_map, &s->ns.ngid_map);
+		return parse_map(s, "gid_map", arg, &o->gid_map, &s->ns.ngid_map);
 	case OPT_MAP_ROOT:
 		s->ns.map_root = 1;
 		return 0;
@@ -140,7 +127,6 @@ static int finish(struct cli_state *s)
 	struct cx_attr *a = &o->attr;
 	uid_t uid = getuid();
 	gid_t gid = getgid();
-	uint64_t ns;
 	int r;
 
 	a->cloneflags |= s->ns.letters;
@@ -150,25 +136,15 @@ static int finish(struct cli_state *s)
 	}
 	if (s->ns.map_root || s->ns.map_current) {
 		s->optname = s->ns.map_root ? "--map-root-user" : "--map-current-user";
-		r = add_range(s, &o->uid_map, &s->ns.nuid_map,
-			      (struct cx_id_map){ s->ns.map_root ? 0 : uid, uid, 1 });
+		r = add_range(s, "uid_map", &o->uid_map, &s->ns.nuid_map,
+			      (struct cx_id_map){ s->ns.map_root ? 0 : uid, uid, 1 }, NULL);
 		if (r == 0)
-			r = add_range(s, &o->gid_map, &s->ns.ngid_map,
-				      (struct cx_id_map){ s->ns.map_root ? 0 : gid, gid, 1 });
+			r = add_range(s, "gid_map", &o->gid_map, &s->ns.ngid_map,
+				      (struct cx_id_map){ s->ns.map_root ? 0 : gid, gid, 1 }, NULL);
 		if (r < 0)
 			return r;
 		if (!((a->cloneflags | a->unshareflags) & CLI_NEWUSER))
 			a->cloneflags |= CLI_NEWUSER;
-	}
-	ns = a->cloneflags | a->unshareflags;
-	if ((s->ns.nuid_map || s->ns.ngid_map) && !(ns & CLI_NEWUSER)) {
-		s->optname = s->ns.nuid_map ? "--uid-map" : "--gid-map";
-		return cli_fail(s, EINVAL,
-				"needs a new user namespace (-U, --clone user or --unshare user)");
-	}
-	if ((s->ns.nuid_map || s->ns.ngid_map) && (a->cloneflags & a->unshareflags & CLI_NEWUSER)) {
-		s->optname = "--unshare";
-		return cli_fail(s, EINVAL, "user with --clone user: which one gets the maps?");
 	}
 	if (s->ns.setgroups_set && !s->ns.ngid_map) {
 		s->optname = "--setgroups";

@@ -98,12 +98,12 @@ static int apply(struct cli_state *s, const struct cli_opt *op, char *arg, char 
 		if (!*arg)
 			return cli_fail(s, EINVAL, "empty directory");
 		a->dir = arg;
-		return 0;
+		return cli_note(s, "dir", -1, arg);
 	case OPT_ROOT:
 		if (!*arg)
 			return cli_fail(s, EINVAL, "empty directory");
 		a->chroot = arg;
-		return 0;
+		return cli_note(s, "chroot", -1, arg);
 	case OPT_ARGV0:
 		s->o->argv0 = arg;
 		return 0;

@@ -66,8 +66,6 @@ static int parse_rlimit(struct cli_state *s, const char *arg)
 		if (colon[1] && parse_value(colon + 1, strlen(colon + 1), &rl.hard) < 0)
 			goto bad;
 	}
-	if (rl.soft > rl.hard)
-		return cli_fail(s, EINVAL, "'%s': soft limit above hard limit", arg);
 	for (i = 0; i < s->res.nrlimits; i++)
 		if (o->rlimits[i].resource == rl.resource)
 			break;
@@ -77,7 +75,7 @@ static int parse_rlimit(struct cli_state *s, const char *arg)
 		s->res.nrlimits++;
 	}
 	o->rlimits[i] = rl; /* a later one replaces an earlier one */
-	return 0;
+	return cli_note(s, "rlimits", (int)i, arg);
 bad:
 	return cli_fail(s, EINVAL, "'%s' is not NAME=SOFT[:HARD]", arg);
 }
@@ -90,7 +88,7 @@ static int apply(struct cli_state *s, const struct cli_opt *op, char *arg, char 
 	if (!*arg)
 		return cli_fail(s, EINVAL, "empty directory");
 	s->o->cgroup = arg;
-	return 0;
+	return cli_note(s, "cgroup_fd", -1, arg);
 }
 
 static int finish(struct cli_state *s)

@@ -36,7 +36,7 @@ static int apply(struct cli_state *s, const struct cli_opt *op, char *arg, char 
 			return 0;
 		r = cli_parse_int(s, arg, INT_MAX, "a process group id", &v);
 		a->pgid = v;
-		return r;
+		return r < 0 ? r : cli_note(s, "pgid", -1, arg);
 	case OPT_NOCTTY:
 		a->flags |= CX_ATTR_NOCTTY;
 		return 0;
@@ -48,10 +48,13 @@ static int apply(struct cli_state *s, const struct cli_opt *op, char *arg, char 
 		return 0;
 	case OPT_CTTY:
 		s->session.ctty_set = 1;
-		return cli_parse_int(s, arg, CLI_FD_MAX, "an fd number", &a->ctty_fd);
+		r = cli_parse_int(s, arg, CLI_FD_MAX, "an fd number", &a->ctty_fd);
+		return r < 0 ? r : cli_note(s, "ctty_fd", -1, arg);
 	default:
 		r = cli_signal(arg, &a->pdeathsig);
-		return r < 0 ? cli_fail(s, EINVAL, "unknown signal '%s'", arg) : 0;
+		if (r < 0)
+			return cli_fail(s, EINVAL, "unknown signal '%s'", arg);
+		return cli_note(s, "pdeathsig", -1, arg);
 	}
 }
 

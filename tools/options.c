@@ -68,6 +68,56 @@ int cli_parse_int(struct cli_state *s, const char *arg, long long max, const cha
 	return 0;
 }
 
+int cli_note(struct cli_state *s, const char *field, int index, const char *arg)
+{
+	struct cli_opts *o = s->o;
+	struct cli_origin *og;
+	size_t len = strlen(s->optname ? s->optname : "") + (arg ? strlen(arg) + 1 : 0) + 1;
+
+	if (cli_grow(&o->origins, o->norigins, sizeof(*o->origins)) < 0)
+		return cli_fail(s, ENOMEM, "out of memory");
+	og = &o->origins[o->norigins];
+	og->text = malloc(len);
+	if (!og->text)
+		return cli_fail(s, ENOMEM, "out of memory");
+	snprintf(og->text, len, "%s%s%s", s->optname ? s->optname : "", arg ? " " : "",
+		 arg ? arg : "");
+	og->field = field;
+	og->index = index;
+	o->norigins++;
+	return 0;
+}
+
+const char *cli_check_message(const struct cli_opts *o, const char *msg, char *buf, size_t len)
+{
+	size_t flen = strcspn(msg, "[:");
+	const char *rest = msg + flen, *text = NULL;
+	int index = -1;
+
+	if (*rest == '[') {
+		char *end;
+
+		index = (int)strtol(rest + 1, &end, 10);
+		if (*end != ']')
+			return NULL;
+		rest = end + 1;
+	}
+	if (rest[0] != ':' || rest[1] != ' ')
+		return NULL;
+	/* The last option that set it wins, as it won when parsing. */
+	for (unsigned int i = 0; i < o->norigins; i++) {
+		const struct cli_origin *og = &o->origins[i];
+
+		if (strlen(og->field) == flen && !strncmp(og->field, msg, flen) &&
+		    (og->index == index || og->index < 0 || index < 0))
+			text = og->text;
+	}
+	if (!text)
+		return NULL;
+	snprintf(buf, len, "%s%s", text, rest);
+	return buf;
+}
+
 struct found {
 	const struct cli_group *group;
 	const struct cli_opt *opt;
@@ -240,6 +290,9 @@ void cli_opts_free(struct cli_opts *o)
 	free(o->uid_map);
 	free(o->gid_map);
 	free(o->rlimits);
+	for (unsigned int i = 0; i < o->norigins; i++)
+		free(o->origins[i].text);
+	free(o->origins);
 	memset(o, 0, sizeof(*o));
 }
 

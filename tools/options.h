@@ -14,6 +14,15 @@
 
 #include <clonexec.h>
 
+/* Which option, as the user typed it, set an attribute field (or element
+ * `index` of a list field): the library's check errors name the field
+ * ("uid_map[1]: overlaps 0:1000:10"), the command names the option. */
+struct cli_origin {
+	const char *field;
+	int index;            /* -1: the whole field */
+	char *text;           /* "--uid-map 5:2000:10", owned */
+};
+
 struct cli_opts {
 	/* Ready for cx_spawnp() but for the cgroup fd (main opens --cgroup). */
 	struct cx_attr attr;
@@ -35,6 +44,8 @@ struct cli_opts {
 	struct cx_id_map *uid_map, *gid_map;
 	struct cx_rlimit *rlimits;
 	size_t nenv, envcap;
+	struct cli_origin *origins;
+	unsigned int norigins;
 };
 
 /*
@@ -46,6 +57,14 @@ struct cli_opts {
 int cli_parse(int argc, char **argv, struct cli_opts *ret, char *errbuf, size_t errlen);
 
 void cli_opts_free(struct cli_opts *opts);
+
+/*
+ * A library check message ("uid_map[1]: overlaps 0:1000:10") in the user's
+ * words ("--uid-map 5:2000:10: overlaps 0:1000:10"), into buf; NULL when
+ * no option set the field it names.
+ */
+const char *cli_check_message(const struct cli_opts *opts, const char *msg, char *buf,
+			      size_t len);
 
 /* --help: one line per option. */
 void cli_usage(FILE *f);
