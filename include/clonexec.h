@@ -216,6 +216,8 @@ enum cx_step {
 	CX_STEP_SETCTTY,           /* "set controlling terminal" (TIOCSCTTY) */
 	CX_STEP_PTRACE,            /* "ptrace traceme" */
 	CX_STEP_EXECVE,            /* "execve" */
+	/* 0.2, issue 13: exec in place */
+	CX_STEP_JOIN_CGROUP,       /* "join cgroup": cx_exec's cgroup.procs write */
 	CX_STEP_MAX_
 };
 
@@ -261,13 +263,36 @@ CX_EXPORT int cx_spawnp(const char *file, char *const argv[], char *const envp[]
 			const struct cx_attr *attr, struct cx_process **ret_process,
 			struct cx_error *ret_error);
 
+/*
+ * Run the same steps in the calling process and execve path: no new
+ * process, the program keeps the caller's pid (what unshare(1), nsenter(1)
+ * and setpriv(1) do). Returns only on failure, with *ret_error as for
+ * cx_spawn. Namespaces in cloneflags are made by unshare (not a new PID
+ * namespace, which only a new process can enter: -EINVAL before anything
+ * changes); a user namespace's maps can only be the caller's own ids;
+ * CX_ATTR_CGROUP writes the caller into cgroup_fd's cgroup.procs;
+ * CX_ATTR_REQUIRE_PIDFD is -EINVAL (there is no child). Every input is
+ * checked before the first change, but a step that fails after others
+ * leaves them done (ids, handlers, namespaces): the caller should report
+ * and _exit. The credential steps are raw system calls: in a
+ * multi-threaded caller they change the calling thread only, until the
+ * execve ends the other threads.
+ */
+CX_EXPORT int cx_exec(const char *path, char *const argv[], char *const envp[],
+		      const struct cx_attr *attr, struct cx_error *ret_error);
+
+/* As cx_exec, with cx_spawnp's PATH search. */
+CX_EXPORT int cx_execp(const char *file, char *const argv[], char *const envp[],
+		       const struct cx_attr *attr, struct cx_error *ret_error);
+
 /* Flags for cx_explain(). */
 enum cx_explain_flag {
 	CX_EXPLAIN_SEARCH_PATH = 1 << 0, /* resolve path as cx_spawnp would */
+	CX_EXPLAIN_IN_PLACE = 1 << 1,    /* the steps of cx_exec, not cx_spawn */
 };
 
 /* Called once per step: index from 1, the step, who runs it ("parent" or
- * "child") and a one-line description. A non-zero return stops the walk and
+ * "child"; "self" for CX_EXPLAIN_IN_PLACE) and a one-line description. A non-zero return stops the walk and
  * is returned by cx_explain(). */
 typedef int (*cx_explain_fn)(int index, int step, const char *who, const char *text,
 			     void *userdata);

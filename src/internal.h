@@ -124,6 +124,11 @@ struct cx_op_dup {
 	const int *parked;  /* place: the parked copy to read, or NULL: from */
 };
 
+/* JOIN_CGROUP */
+struct cx_op_cgroup {
+	int fd;             /* the cgroup v2 directory */
+};
+
 /* EXECVE */
 struct cx_op_exec {
 	const char *path;
@@ -151,6 +156,7 @@ struct cx_op {
 		struct cx_op_close_others close_others;
 		struct cx_op_dup dup;
 		struct cx_op_exec exec;
+		struct cx_op_cgroup cgroup;
 	};
 };
 
@@ -166,6 +172,8 @@ enum cx_mode {
 	/* A copied address space (fork): only where CLONE_VM cannot be used
 	 * (valgrind turns CLONE_VM into a fork); errors travel by pipe. */
 	CX_MODE_COPY,
+	/* No new process: cx_exec runs the child's ops itself. */
+	CX_MODE_IN_PLACE,
 };
 
 #define CX_MAP_TEXT_MAX 4096
@@ -243,8 +251,13 @@ int cx_check_files(const struct cx_attr *a, struct cx_error *err);
 int cx_check_terminal(const struct cx_attr *a, struct cx_error *err);
 
 /* ---- plan.c: the spine ---- */
-int cx_plan_compile(struct cx_plan *plan, const char *path, int search, char *const argv[],
-		    char *const envp[], const struct cx_attr *attr, struct cx_error *err);
+enum cx_plan_how {
+	CX_PLAN_SEARCH = 1 << 0,   /* PATH search, as cx_spawnp */
+	CX_PLAN_IN_PLACE = 1 << 1, /* for cx_exec */
+};
+int cx_plan_compile(struct cx_plan *plan, const char *path, unsigned int how,
+		    char *const argv[], char *const envp[], const struct cx_attr *attr,
+		    struct cx_error *err);
 void cx_plan_release(struct cx_plan *plan);
 /* Append a zeroed op (the array is sized for the worst case). */
 struct cx_op *cx_plan_add(struct cx_plan *plan, int step, int who);
@@ -326,6 +339,10 @@ void cx_describe_close_others(struct cx_buf *, const struct cx_plan *, const str
 void cx_describe_dup(struct cx_buf *, const struct cx_plan *, const struct cx_op *, int);
 void cx_describe_exec(struct cx_buf *, const struct cx_plan *, const struct cx_op *, int);
 void cx_describe_root(struct cx_buf *, const struct cx_plan *, const struct cx_op *, int);
+
+/* exec.c: what cannot be done without a new process */
+int cx_check_in_place(const struct cx_attr *a, struct cx_error *err);
+void cx_describe_cgroup(struct cx_buf *, const struct cx_plan *, const struct cx_op *, int);
 
 /* lookup.c */
 int cx_lookup(const char *file, const struct cx_attr *attr, char *buf, size_t len,

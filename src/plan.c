@@ -36,6 +36,13 @@ static void add_clone_op(struct cx_plan *plan)
 	int step = plan->clone3_only || cx_feature(CX_FEAT_CLONE3) ? CX_STEP_CLONE3 : CX_STEP_CLONE;
 	struct cx_op *op;
 
+	if (plan->mode == CX_MODE_IN_PLACE) {
+		/* What the clone would have done, the caller does itself. */
+		plan->clone_op = -1;
+		if (a->flags & CX_ATTR_CGROUP)
+			cx_plan_child(plan, CX_STEP_JOIN_CGROUP)->cgroup.fd = a->cgroup_fd;
+		return;
+	}
 	if (a->pdeathsig)
 		cx_plan_add(plan, CX_STEP_OPEN_PARENT_PIDFD, CX_PARENT);
 	plan->clone_op = plan->nops;
@@ -93,12 +100,14 @@ static int max_ops(const struct cx_attr *a)
 	return 32 + cx_limits_count(a) + cx_cred_count(a) + cx_fdplan_count(a);
 }
 
-static void choose_mode(struct cx_plan *plan)
+static void choose_mode(struct cx_plan *plan, unsigned int how)
 {
 	const struct cx_attr *a = &plan->attr;
 
 	plan->clone3_only = (a->flags & CX_ATTR_CGROUP) || (a->cloneflags & CX_NEWTIME);
-	if (!cx_feature(CX_FEAT_VM_SHARED))
+	if (how & CX_PLAN_IN_PLACE)
+		plan->mode = CX_MODE_IN_PLACE;
+	else if (!cx_feature(CX_FEAT_VM_SHARED))
 		plan->mode = CX_MODE_COPY;
 	else if (plan->parent_maps)
 		plan->mode = CX_MODE_VM_WAIT;
@@ -146,8 +155,9 @@ static int plan_alloc(struct cx_plan *plan, struct cx_error *err)
 	return 0;
 }
 
-int cx_plan_compile(struct cx_plan *plan, const char *path, int search, char *const argv[],
-		    char *const envp[], const struct cx_attr *attr, struct cx_error *err)
+int cx_plan_compile(struct cx_plan *plan, const char *path, unsigned int how,
+		    char *const argv[], char *const envp[], const struct cx_attr *attr,
+		    struct cx_error *err)
 {
 	extern char **environ;
 	struct cx_attr *a = &plan->attr;
@@ -155,10 +165,17 @@ int cx_plan_compile(struct cx_plan *plan, const char *path, int search, char *co
 
 	plan_init(plan);
 	r = cx_check(path, argv, attr, a, err);
+	if (r == 0 && (how & CX_PLAN_IN_PLACE))
+		r = cx_check_in_place(a, err);
 	if (r < 0)
 		return r;
+	if (how & CX_PLAN_IN_PLACE) {
+		/* No clone: every new namespace comes from unshare. */
+		a->unshareflags |= a->cloneflags;
+		a->cloneflags = 0;
+	}
 	plan->path = path;
-	if (search && !strchr(path, '/')) {
+	if ((how & CX_PLAN_SEARCH) && !strchr(path, '/')) {
 		r = cx_lookup(path, a, plan->path_buf, sizeof(plan->path_buf), err);
 		if (r < 0)
 			return r;
@@ -174,7 +191,7 @@ int cx_plan_compile(struct cx_plan *plan, const char *path, int search, char *co
 	r = cx_ns_prepare(plan, err);
 	if (r < 0)
 		return r;
-	choose_mode(plan);
+	choose_mode(plan, how);
 	/* cx_check vouched for ctty_fd only when a terminal flag uses it. */
 	plan->ctty_parent_fd = -1;
 	if (a->flags & CX_ATTR_FOREGROUND)

@@ -329,7 +329,7 @@ static int spawn(const char *path, int search, char *const argv[], char *const e
 	struct cx_plan plan;
 	int r;
 
-	r = cx_plan_compile(&plan, path, search, argv, envp, attr, err);
+	r = cx_plan_compile(&plan, path, search ? CX_PLAN_SEARCH : 0, argv, envp, attr, err);
 	if (r < 0)
 		return r;
 	if (!ret_process) {
@@ -374,11 +374,14 @@ int cx_explain(const char *path, char *const argv[], char *const envp[],
 	struct cx_plan plan;
 	int r;
 
-	if (!fn || (flags & ~(unsigned int)CX_EXPLAIN_SEARCH_PATH)) {
+	if (!fn || (flags & ~(unsigned int)(CX_EXPLAIN_SEARCH_PATH | CX_EXPLAIN_IN_PLACE))) {
 		cx_error_set(err, CX_STEP_CHECK, EINVAL, 0, fn ? "unknown flags" : "fn is NULL");
 		return -EINVAL;
 	}
-	r = cx_plan_compile(&plan, path, flags & CX_EXPLAIN_SEARCH_PATH, argv, envp, attr, err);
+	r = cx_plan_compile(&plan, path,
+			    ((flags & CX_EXPLAIN_SEARCH_PATH) ? CX_PLAN_SEARCH : 0) |
+			    ((flags & CX_EXPLAIN_IN_PLACE) ? CX_PLAN_IN_PLACE : 0),
+			    argv, envp, attr, err);
 	if (r < 0)
 		return r;
 	r = cx_describe_plan(&plan, fn, userdata);

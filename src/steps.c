@@ -42,6 +42,7 @@ const struct cx_step_info cx_steps[CX_STEP_MAX_] = {
 	[CX_STEP_SETCTTY] = { "set controlling terminal", cx_describe_fd },
 	[CX_STEP_PTRACE] = { "ptrace traceme", NULL },
 	[CX_STEP_EXECVE] = { "execve", cx_describe_exec },
+	[CX_STEP_JOIN_CGROUP] = { "join cgroup", cx_describe_cgroup },
 };
 
 const char *cx_step_name(int step)

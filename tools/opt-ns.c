@@ -92,13 +92,14 @@ static int apply(struct cli_state *s, const struct cli_opt *op, char *arg, char 
 	(void)arg2;
 	switch (op->id) {
 	case OPT_CLONE:
-		return parse_namespaces(s, arg, &a->cloneflags);
+		return parse_namespaces(s, arg, &a->cloneflags) ?: cli_note(s, "cloneflags", -1, arg);
 	case OPT_UNSHARE:
-		return parse_namespaces(s, arg, &a->unshareflags);
+		return parse_namespaces(s, arg, &a->unshareflags) ?:
+		       cli_note(s, "unshareflags", -1, arg);
 	case OPT_NS_LETTER:
 		cli_namespace(op->extra, strlen(op->extra), &f);
 		s->ns.letters |= f;
-		return 0;
+		return cli_note(s, "cloneflags", -1, NULL);
 	case OPT_UID_MAP:
 		return parse_map(s, "uid_map", arg, &o->uid_map, &s->ns.nuid_map);
 	case OPT_GID_MAP:

@@ -33,6 +33,7 @@ struct cli_opts {
 	const char *cgroup;   /* --cgroup DIR */
 
 	int help, version, explain;
+	int exec;             /* --exec: become the program (cx_execp), no supervisor */
 	int json;             /* --json or --json-fd */
 	int json_fd;          /* where the JSON goes (default 2) */
 	int job_control;      /* the child leaves clonexec's process group */

@@ -55,6 +55,7 @@ static const cx_runner runners[CX_STEP_MAX_] = {
 	[CX_STEP_SETCTTY] = cx_run_setctty,
 	[CX_STEP_PTRACE] = run_ptrace,
 	[CX_STEP_EXECVE] = run_execve,
+	[CX_STEP_JOIN_CGROUP] = cx_run_join_cgroup,
 };
 
 static void report(struct cx_plan *plan, int index, long r)
