@@ -63,10 +63,11 @@ fi
 # ---------- lintian ----------
 changes=$(ls "$dir"/*.changes 2>/dev/null | head -n 1)
 if [ -n "$changes" ]; then
-	lint=$(lintian --fail-on error --info "$changes" 2>&1)
-	ok $? "lintian: no error ($(printf '%s\n' "$lint" | grep -c '^E:') E, $(printf '%s\n' "$lint" |
-		grep -c '^W:') W, $(printf '%s\n' "$lint" | grep -c '^I:') I)"
-	printf '%s\n' "$lint" | grep -E '^[EW]:' | sed 's/^/# /'
+	lint=$(lintian --allow-root --fail-on error --display-info --pedantic "$changes" 2>&1)
+	rc=$?
+	count() { printf '%s\n' "$lint" | grep -c "^$1:"; }
+	ok $rc "lintian: no error ($(count E) E, $(count W) W, $(count I) I, $(count P) P)"
+	printf '%s\n' "$lint" | grep -E '^[EWIP]:' | sed 's/^/# /'
 else
 	ok 1 "lintian: no .changes in $dir"
 fi
