@@ -77,6 +77,13 @@ offers() {
 # ---------- the option table ----------
 check=$(_clonexec_check "$CX")
 is "$?:$check" "0:" "every option of --help has argument kinds the completion knows"
+bad=
+for k in "${!_clonexec_kinds[@]}"; do
+	for v in ${_clonexec_kinds[$k]}; do
+		[[ $v == - || " $_clonexec_kind_names " == *" $v "* ]] || bad+=" [$k]=$v"
+	done
+done
+is "$bad" "" "every entry of _clonexec_kinds names a kind"
 help=$("$CX" --help)
 # Read --help independently of the completion's parser.
 want=$(printf '%s\n' "$help" | awk '/^ +-/ {
@@ -96,7 +103,7 @@ cat >"$T/bin/clonexec" <<EOF
 cat <<'HELP'
 $help
       --bind SRC DEST              bind SRC on DEST
-      --cap-add LIST               add these capabilities
+      --frob-list LIST             frobnicate these
       --frobnicate WIDGET          frobnicate
       --speed fast|slow            how fast
   -Z, --an-option-whose-name-is-very-long X and too wide
@@ -107,7 +114,7 @@ new=$T/bin/clonexec
 check=$(_clonexec_check "$new")
 rc=$?
 is "$rc" 1 "the check fails on a --help with unknown argument kinds"
-like "$check" "--cap-add LIST: add \['LIST'\]=KIND or \['--cap-add'\]=KIND to _clonexec_kinds" \
+like "$check" "--frob-list LIST: add \['LIST'\]=KIND or \['--frob-list'\]=KIND to _clonexec_kinds" \
 	"and names the entry to add for an ambiguous argument name"
 like "$check" "--frobnicate WIDGET: add \['WIDGET'\]=KIND" "and for an unknown one"
 like "$check" "cannot read the help line '  -Z, --an-option" "and names a help line too wide to read"
@@ -117,7 +124,7 @@ has "$new --bind $T/tree/f" "$T/tree/f1" "a two-argument option: the first is a 
 has "$new --bind $T/tree/f1 $T/tree/d" "$T/tree/d1" "and so is the second"
 has "$new --bind a b tr" "true" "after both arguments comes the program"
 offers "$new --speed " "fast slow" "a choice list offers its words"
-has "$new --cap-add $T/tr" "$T/tree" "an argument of unknown kind gets files meanwhile"
+has "$new --frob-list $T/tr" "$T/tree" "an argument of unknown kind gets files meanwhile"
 
 # ---------- argument kinds ----------
 cd "$T" || exit 1
