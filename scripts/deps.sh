@@ -21,6 +21,8 @@ if [ "${1:-}" = check ]; then
 	need man-db command -v man
 	need groff-base command -v groff
 	need valgrind has_header valgrind/valgrind.h
+	need bash-completion test -f /usr/share/bash-completion/bash_completion
+	need libcap2-bin test -x /usr/sbin/capsh
 fi
 [ -z "$missing" ] && exit 0
 

@@ -30,7 +30,7 @@ ok "$(grep -qx 'prefix=/usr' "$pc" && grep -qx 'Version: 0.1.0' "$pc" && echo 0 
 	"clonexec.pc names the prefix and version"
 for f in usr/include/clonexec.h usr/lib/libclonexec.a usr/lib/libclonexec.so.0 \
 	usr/bin/clonexec usr/share/man/man1/clonexec.1 usr/share/man/man3/cx_spawn.3 \
-	usr/share/man/man7/libclonexec.7; do
+	usr/share/man/man7/libclonexec.7 usr/share/bash-completion/completions/clonexec; do
 	[ -e "$stage/$f" ]
 	ok $? "installed $f"
 done
