@@ -20,6 +20,8 @@
 static const struct cli_group *const groups[] = {
 	&cli_group_process, &cli_group_ns, &cli_group_cred, &cli_group_fd,
 	&cli_group_session, &cli_group_resources, &cli_group_output,
+	/* issue 10: after ns and cred, whose results they read */
+	&cli_group_join, &cli_group_caps, &cli_group_seccomp, &cli_group_landlock,
 };
 
 #define NGROUPS (sizeof(groups) / sizeof(groups[0]))
@@ -209,6 +211,7 @@ int cli_parse(int argc, char **argv, struct cli_opts *ret, char *errbuf, size_t 
 	memset(ret, 0, sizeof(*ret));
 	ret->attr.size = sizeof(ret->attr);
 	ret->json_fd = 2;
+	ret->join_pidfd = -1;
 	if (errlen)
 		errbuf[0] = '\0';
 	for (i = 1; i < argc && r == 0; i++) {
@@ -240,6 +243,7 @@ void cli_opts_free(struct cli_opts *o)
 	free(o->uid_map);
 	free(o->gid_map);
 	free(o->rlimits);
+	cli_confine_free(o); /* issue 10 */
 	memset(o, 0, sizeof(*o));
 }
 

@@ -35,6 +35,12 @@ struct cli_opts {
 	struct cx_id_map *uid_map, *gid_map;
 	struct cx_rlimit *rlimits;
 	size_t nenv, envcap;
+	/* issue 10: join and confine */
+	struct cx_sock_filter *seccomp;
+	struct cx_landlock_rule *landlock_rules;
+	struct cx_ns_fd *join_fds;    /* fds opened by --join-file, closed by cli_opts_free */
+	unsigned int njoin_open;
+	int join_pidfd;               /* --join, or -1 */
 };
 
 /*
