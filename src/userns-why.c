@@ -12,12 +12,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "internal.h"
 
-#define CX_NS_GET_PARENT _IO(0xb7, 0x2)
 #define CX_USERNS_DEPTH_MAX 32 /* the kernel's nesting limit */
 #define CX_CAP_SETUID 7
 #define CX_CAP_SETGID 6
@@ -40,23 +38,6 @@ static long sysctl_long(const char *path)
 	return strtol(buf, NULL, 10);
 }
 
-/* How many user namespaces this process is below the initial one (as far
- * as it can see: NS_GET_PARENT stops at the owner it may not reach). */
-static int userns_depth(void)
-{
-	int fd = open("/proc/self/ns/user", O_RDONLY | O_CLOEXEC), depth = 0;
-
-	while (fd >= 0) {
-		int parent = ioctl(fd, CX_NS_GET_PARENT);
-
-		close(fd);
-		fd = parent;
-		if (fd >= 0)
-			depth++;
-	}
-	return depth;
-}
-
 static int has_cap(int cap)
 {
 	struct cx_cap_header hdr = { CX_CAP_V3, 0 };
@@ -72,19 +53,15 @@ static const char *create_reason(int error, char *buf, size_t len)
 	long max = sysctl_long("/proc/sys/user/max_user_namespaces");
 	long clone_ok = sysctl_long("/proc/sys/kernel/unprivileged_userns_clone");
 	long apparmor = sysctl_long("/proc/sys/kernel/apparmor_restrict_unprivileged_userns");
-	int depth;
 
 	if (max == 0)
 		return "user.max_user_namespaces is 0: user namespaces are disabled";
 	if (error == ENOSPC) {
-		depth = userns_depth();
-		if (depth >= CX_USERNS_DEPTH_MAX) {
-			snprintf(buf, len, "this process is already %d user namespaces deep, the "
-				 "kernel's limit", depth);
-			return buf;
-		}
-		snprintf(buf, len, "user.max_user_namespaces (%ld) reached, for this user or in an "
-			 "ancestor namespace", max);
+		/* Which of the two cannot be told from here: NS_GET_PARENT does not
+		 * reach above our own user namespace. */
+		snprintf(buf, len, "user.max_user_namespaces (%ld) reached, for this user here or "
+			 "in an ancestor namespace, or already %d nested user namespaces", max,
+			 CX_USERNS_DEPTH_MAX);
 		return buf;
 	}
 	if (error != EPERM && error != EACCES)
