@@ -75,8 +75,12 @@ void cx_caps_add_early(struct cx_plan *plan)
 			bits |= CX_SECBIT_KEEP_CAPS;
 		cx_plan_child(plan, CX_STEP_SECUREBITS)->bits.bits = bits;
 	}
-	if (a->flags & CX_ATTR_CAP_BOUNDING)
-		cx_plan_child(plan, CX_STEP_BOUNDING)->bits.bits = a->cap_bounding;
+	if (a->flags & CX_ATTR_CAP_BOUNDING) {
+		struct cx_op *op = cx_plan_child(plan, CX_STEP_BOUNDING);
+
+		op->bits.bits = a->cap_bounding;
+		op->bits.last = cx_cap_last();
+	}
 }
 
 /* After the credential change, before cred.c's capset and ambient raise. */

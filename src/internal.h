@@ -141,6 +141,7 @@ struct cx_op_setns {
 /* SECUREBITS, BOUNDING (the set to keep) */
 struct cx_op_bits {
 	uint64_t bits;
+	int last;            /* BOUNDING: the kernel's last capability */
 };
 
 /* CAP_SETS */

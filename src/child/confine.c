@@ -72,14 +72,12 @@ long cx_run_securebits(const struct cx_plan *plan, const struct cx_op *op)
 long cx_run_bounding(const struct cx_plan *plan, const struct cx_op *op)
 {
 	(void)plan;
-	for (int cap = 0; cap < 64; cap++) {
+	for (int cap = 0; cap <= op->bits.last; cap++) {
 		long r;
 
 		if (op->bits.bits & (1ULL << cap))
 			continue;
 		r = cx_sys5(SYS_prctl, PR_CAPBSET_DROP, cap, 0, 0, 0);
-		if (r == -EINVAL) /* beyond the kernel's last capability */
-			return 0;
 		if (r < 0)
 			return r;
 	}
