@@ -7,7 +7,7 @@
  * it; filters that are too long, empty, NULL or malformed.
  */
 #include <errno.h>
-#include <linux/audit.h>
+#include <fcntl.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <stddef.h>
@@ -19,32 +19,35 @@
 
 #include "confine-util.h"
 
-#if defined(__x86_64__)
-#define ARCH_SELF AUDIT_ARCH_X86_64
-#elif defined(__aarch64__)
-#define ARCH_SELF AUDIT_ARCH_AARCH64
-#endif
 
 #define NOBODY 65534
 
-/* Fail mkdir and mkdirat with EACCES; allow the rest. */
-static const struct sock_filter deny_mkdir[] = {
-	BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
-	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ARCH_SELF, 1, 0),
-	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-	BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-#ifdef SYS_mkdir
-	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_mkdir, 2, 0),
-#else
-	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_mkdirat, 2, 0),
-#endif
-	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_mkdirat, 1, 0),
-	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EACCES),
-};
+/* The helper's filter: mkdir and mkdirat fail with EACCES, the rest is
+ * allowed (the same file t-cli-confine.sh gives bwrap). */
+static struct cx_sock_filter filter[16];
+static unsigned int nfilter;
 
-#define FILTER ((const struct cx_sock_filter *)deny_mkdir)
-#define NFILTER ((unsigned int)(sizeof(deny_mkdir) / sizeof(deny_mkdir[0])))
+#define FILTER ((const struct cx_sock_filter *)filter)
+#define NFILTER nfilter
+
+static void load_filter(const char *file)
+{
+	char *argv[] = { (char *)cp_path(), "filter", (char *)file, NULL };
+	struct cx_status st;
+	struct cx_error err;
+	ssize_t n;
+	int fd;
+
+	if (cxt_run(argv[0], argv, NULL, out, sizeof(out), &st, &err) < 0 || st.exit_code != 0)
+		tap_bail("confine-probe filter");
+	fd = open(file, O_RDONLY | O_CLOEXEC);
+	n = fd >= 0 ? read(fd, filter, sizeof(filter)) : -1;
+	if (n <= 0 || n % 8)
+		tap_bail("reading %s", file);
+	close(fd);
+	unlink(file);
+	nfilter = (unsigned int)(n / 8);
+}
 
 static char dir[64];
 
@@ -110,6 +113,12 @@ int main(void)
 	snprintf(dir, sizeof(dir), "/tmp/cx-seccomp-%d", (int)getpid());
 	if (mkdir(dir, 0777) < 0 || chmod(dir, 0777) < 0)
 		tap_bail("mkdir %s", dir);
+	{
+		char file[96];
+
+		snprintf(file, sizeof(file), "%s/filter", dir);
+		load_filter(file);
+	}
 	effects();
 	bad();
 	rmdir(dir);

@@ -27,32 +27,19 @@ static const struct cli_opt opts[] = {
 	{ "boottime", 0, CLI_ARG_REQUIRED, OPT_BOOTTIME, "SECONDS", "CLOCK_BOOTTIME offset in a new time namespace (unshare)", 0 },
 };
 
-/* In the order of /proc/PID/ns. */
-static const struct {
-	const char *file;
-	uint64_t flag;
-} ns_files[] = {
-	{ "user", 0x10000000ULL }, { "pid", 0x20000000ULL },    { "mnt", 0x00020000ULL },
-	{ "net", 0x40000000ULL },  { "uts", 0x04000000ULL },    { "ipc", 0x08000000ULL },
-	{ "cgroup", 0x02000000ULL }, { "time", 0x00000080ULL },
-};
+/* The files of /proc/PID/ns (names.c knows their flags). */
+static const char *const ns_files[] = { "user", "pid", "mnt", "net", "uts", "ipc", "cgroup",
+					"time" };
 
 static int parse_list(struct cli_state *s, const char *arg, uint64_t *ret)
 {
-	const char *p = arg;
+	const char *bad;
+	size_t len;
 
 	*ret = 0;
-	for (;;) {
-		size_t len = strcspn(p, ",");
-		uint64_t f;
-
-		if (cli_namespace(p, len, &f) < 0)
-			return cli_fail(s, EINVAL, "unknown namespace '%.*s'", (int)len, p);
-		*ret |= f;
-		if (!p[len])
-			return 0;
-		p += len + 1;
-	}
+	if (cli_namespace_list(arg, ret, &bad, &len) < 0)
+		return cli_fail(s, EINVAL, "unknown namespace '%.*s'", (int)len, bad);
+	return 0;
 }
 
 static int add_file(struct cli_state *s, const char *arg)
@@ -124,13 +111,15 @@ static uint64_t differing(const char *pid, uint64_t want)
 
 	for (size_t i = 0; i < sizeof(ns_files) / sizeof(ns_files[0]); i++) {
 		char theirs[64], ours[64];
+		uint64_t flag = 0;
 
-		if (!(want & ns_files[i].flag))
+		cli_namespace(ns_files[i], strlen(ns_files[i]), &flag);
+		if (!(want & flag))
 			continue;
-		snprintf(theirs, sizeof(theirs), "/proc/%s/ns/%s", pid, ns_files[i].file);
-		snprintf(ours, sizeof(ours), "/proc/self/ns/%s", ns_files[i].file);
+		snprintf(theirs, sizeof(theirs), "/proc/%s/ns/%s", pid, ns_files[i]);
+		snprintf(ours, sizeof(ours), "/proc/self/ns/%s", ns_files[i]);
 		if (access(theirs, F_OK) == 0 && !same_file(theirs, ours))
-			set |= ns_files[i].flag;
+			set |= flag;
 	}
 	return set;
 }
