@@ -68,9 +68,11 @@ static int check_fds(const struct cx_attr *a, struct cx_error *err)
 		if (j->type && j->type != t)
 			return cx_check_fail(err, EINVAL, "join_fds[%u]: fd %d is another type of "
 					     "namespace", i, j->fd);
+		if ((a->flags & CX_ATTR_JOIN_PIDFD) && (a->join_ns & t))
+			seen |= t;
 		if ((seen & t) || (a->cloneflags & t))
 			return cx_check_fail(err, EINVAL, "join_fds[%u]: that type is joined twice "
-					     "or also made by clone", i);
+					     "(here or by join_pidfd) or also made by clone", i);
 		seen |= t;
 	}
 	return 0;

@@ -182,6 +182,8 @@ static void hostile(const struct target *t)
 		CX_ATTR(i, .flags = CX_ATTR_JOIN_PIDFD, .join_pidfd = 999, .join_ns = NEWNET_);
 		CX_ATTR(j, .flags = CX_ATTR_JOIN_PIDFD, .join_pidfd = cx_process_pidfd(t->p),
 			.join_ns = 1);
+		CX_ATTR(k, .flags = CX_ATTR_JOIN_PIDFD, .join_pidfd = cx_process_pidfd(t->p),
+			.join_ns = NEWUTS_, .join_fds = &twice[0], .njoin_fds = 1);
 
 		lt_fails("/dev/null as a namespace", argv[0], argv, &a, CX_STEP_CHECK, EINVAL);
 		lt_fails("a pidfd as a namespace fd", argv[0], argv, &b, CX_STEP_CHECK, EINVAL);
@@ -195,6 +197,7 @@ static void hostile(const struct target *t)
 		lt_fails("a closed pidfd", argv[0], argv, &i, CX_STEP_CHECK, EBADF);
 		lt_fails("join_ns that are no namespace flags", argv[0], argv, &j, CX_STEP_CHECK,
 			 EINVAL);
+		lt_fails("one type by pidfd and by fd", argv[0], argv, &k, CX_STEP_CHECK, EINVAL);
 	}
 	close(wrong.fd);
 	close(devnull);
