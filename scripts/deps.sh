@@ -12,6 +12,7 @@ need() { # need PACKAGE TEST...
 has_header() { printf '#include <%s>\n' "$1" | ${CC:-cc} -E -x c - ; }
 
 need libcap-dev has_header sys/capability.h
+need libseccomp-dev has_header seccomp.h
 need procps command -v ps
 if [ "${1:-}" = check ]; then
 	need prove command -v prove

@@ -18,6 +18,9 @@ int cx_check_in_place(const struct cx_attr *a, struct cx_error *err)
 	if (ns & CX_NEWPID)
 		return cx_check_fail(err, EINVAL, "cloneflags: a new PID namespace takes a new "
 				     "process (the kernel puts only children in it)");
+	if (cx_join_takes_pid(a))
+		return cx_check_fail(err, EINVAL, "join_ns: joining a PID namespace takes a new "
+				     "process (the kernel puts only children in it)");
 	if (a->cloneflags & a->unshareflags & CX_NEWUSER)
 		return cx_check_fail(err, EINVAL, "unshareflags: two new user namespaces need a "
 				     "new process");
@@ -62,6 +65,7 @@ static int exec_in_place(const char *path, unsigned int how, char *const argv[],
 	cx_sys4(SYS_rt_sigprocmask, SIG_SETMASK, &saved, NULL, CX_KSIGSET_SIZE);
 	r = -plan.report.error;
 	cx_error_from_op(err, &plan, plan.report.index, plan.report.error);
+	cx_userns_why(&plan, err);
 	cx_plan_release(&plan);
 	return r;
 }

@@ -71,24 +71,34 @@ static void add_ops(struct cx_plan *plan)
 	const struct cx_attr *a = &plan->attr;
 	struct cx_op *op;
 
+	cx_landlock_add_parent(plan);
 	add_clone_op(plan);
 	cx_plan_child(plan, CX_STEP_RESET_SIGNALS);
+	/* Joined first (entering a user namespace resets the securebits that
+	 * keep capabilities), and before the session steps, which belong to
+	 * the program when a PID namespace join makes it anew. */
+	cx_join_add(plan);
 	cx_cred_add_keepcaps(plan);
 	cx_session_add_early(plan);
 	/* After TIOCSPGRP: a background child would get SIGTTOU for it. */
 	cx_plan_child(plan, CX_STEP_SIGMASK);
 	cx_ns_add_unshare(plan);
+	cx_join_add_time(plan);
 	if (a->chroot)
 		cx_plan_child(plan, CX_STEP_CHROOT)->path.path = a->chroot;
 	cx_limits_add(plan);
+	cx_caps_add_early(plan);
 	cx_cred_add(plan);
+	cx_caps_add_sets(plan);
 	cx_cred_add_caps(plan);
 	add_misc_ops(plan);
+	cx_landlock_add(plan);
 	cx_fdplan_compile(plan, plan->fd_scratch);
 	cx_session_add_late(plan);
 	cx_limits_add_final(plan);
 	if (a->flags & CX_ATTR_PTRACE)
 		cx_plan_child(plan, CX_STEP_PTRACE);
+	cx_seccomp_add(plan);
 	op = cx_plan_child(plan, CX_STEP_EXECVE);
 	op->exec.path = plan->path;
 	op->exec.argv = plan->argv;
@@ -97,7 +107,8 @@ static void add_ops(struct cx_plan *plan)
 /* Worst case op count: fixed steps and what each concern may add. */
 static int max_ops(const struct cx_attr *a)
 {
-	return 32 + cx_limits_count(a) + cx_cred_count(a) + cx_fdplan_count(a);
+	return 32 + cx_limits_count(a) + cx_cred_count(a) + cx_fdplan_count(a) +
+	       cx_join_count(a);
 }
 
 static void choose_mode(struct cx_plan *plan, unsigned int how)
@@ -129,6 +140,10 @@ static void plan_init(struct cx_plan *plan)
 	plan->child_tid = 0;
 	plan->report.index = -1;
 	plan->report.error = 0;
+	plan->landlock_fd = -1;
+	plan->landlock_owned = 0;
+	plan->program_pid = 0;
+	plan->time_len = 0;
 }
 
 /* One allocation for the ops that do not fit inline, the rlimit values and
@@ -196,9 +211,18 @@ int cx_plan_compile(struct cx_plan *plan, const char *path, unsigned int how,
 	plan->ctty_parent_fd = -1;
 	if (a->flags & CX_ATTR_FOREGROUND)
 		plan->ctty_parent_fd = a->files ? a->files[a->ctty_fd] : a->ctty_fd;
+	r = cx_join_prepare(plan, err);
+	if (r < 0)
+		return r;
 	r = plan_alloc(plan, err);
 	if (r < 0)
 		return r;
+	/* Last: it opens what cx_plan_release closes. */
+	r = cx_landlock_prepare(plan, err);
+	if (r < 0) {
+		cx_plan_release(plan);
+		return r;
+	}
 	add_ops(plan);
 	return 0;
 }
@@ -207,4 +231,5 @@ void cx_plan_release(struct cx_plan *plan)
 {
 	free(plan->heap);
 	plan->heap = NULL;
+	cx_landlock_release(plan);
 }

@@ -31,19 +31,12 @@ static const struct cli_opt opts[] = {
 
 static int parse_namespaces(struct cli_state *s, const char *arg, uint64_t *flags)
 {
-	const char *p = arg;
+	const char *bad;
+	size_t len;
 
-	for (;;) {
-		size_t len = strcspn(p, ",");
-		uint64_t f;
-
-		if (cli_namespace(p, len, &f) < 0)
-			return cli_fail(s, EINVAL, "unknown namespace '%.*s'", (int)len, p);
-		*flags |= f;
-		if (!p[len])
-			return 0;
-		p += len + 1;
-	}
+	if (cli_namespace_list(arg, flags, &bad, &len) < 0)
+		return cli_fail(s, EINVAL, "unknown namespace '%.*s'", (int)len, bad);
+	return 0;
 }
 
 /* Ranges are only parsed here: their count, overlaps and number are the
