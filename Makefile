@@ -149,14 +149,14 @@ check: deps-check
 	$(MAKE) --no-print-directory check-run
 
 check-run: all check-child check-man
-	CX_BUILD=$(abspath $(O)) CX_SANITIZE=$(SANITIZE) CX_SANFLAGS="$(SANFLAGS)" \
+	CX_BUILD=$(abspath $(O)) CX_SRC=$(CURDIR) CX_SANITIZE=$(SANITIZE) CX_SANFLAGS="$(SANFLAGS)" \
 		$(PROVE) $(PROVE_FLAGS) --exec tests/run-one $(TEST_BINS) $(TEST_SCRIPTS)
 
 check-asan:
 	$(MAKE) O=build-asan SANITIZE=1 CC=$(CC) check
 
 check-valgrind: deps-check all
-	CX_BUILD=$(abspath $(O)) CX_VALGRIND=1 $(PROVE) $(PROVE_FLAGS) --exec tests/run-one \
+	CX_BUILD=$(abspath $(O)) CX_SRC=$(CURDIR) CX_VALGRIND=1 $(PROVE) $(PROVE_FLAGS) --exec tests/run-one \
 		$(TEST_BINS)
 
 demo: deps
