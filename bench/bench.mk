@@ -18,7 +18,8 @@ BENCH_PLOT = @if command -v gnuplot >/dev/null 2>&1; then \
 	gnuplot -e "dir='$(BENCH_RESULTS)'" bench/plot.gp && echo "plot: $(BENCH_RESULTS)/bench.png"; \
 	else echo "bench: gnuplot not installed: no plot"; fi
 
-bench-build: $(BENCH_O)/spawnbench $(BENCH_O)/noop $(BENCH_O)/cmdtime
+bench-build: $(BENCH_O)/spawnbench $(BENCH_O)/noop $(BENCH_O)/cmdtime $(BENCH_O)/xcheck \
+	$(BENCH_O)/livebench $(BENCH_O)/sleeper
 
 $(BENCH_O) $(BENCH_RESULTS):
 	mkdir -p $@
@@ -31,6 +32,19 @@ $(BENCH_O)/noop: bench/noop.S | $(BENCH_O)
 # tests/lib/cxt.c for its fd count.
 $(BENCH_O)/spawnbench: $(BENCH_SRCS) bench/spawnbench.h $(O)/libclonexec.a | $(BENCH_O)
 	$(CC) $(CPPFLAGS) -Isrc -Itests/lib $(CFLAGS) $(WARN) -o $@ $(BENCH_SRCS) $(O)/libclonexec.a -lpthread
+
+# The independent cross-check (bench/README.md): its own spawn code; from the
+# library only the clone trampolines (src/arch) besides the public API.
+$(BENCH_O)/xcheck: bench/xcheck.c bench/stats.c bench/spawnbench.h $(O)/libclonexec.a | $(BENCH_O)
+	$(CC) $(CPPFLAGS) -Isrc $(CFLAGS) $(WARN) -o $@ bench/xcheck.c bench/stats.c \
+		$(O)/libclonexec.a -lpthread
+
+# Live children (issue 14 section 3) and the child they keep alive.
+$(BENCH_O)/livebench: bench/live.c bench/stats.c bench/spawnbench.h $(O)/libclonexec.a | $(BENCH_O)
+	$(CC) $(CPPFLAGS) -Isrc $(CFLAGS) $(WARN) -o $@ bench/live.c bench/stats.c $(O)/libclonexec.a
+
+$(BENCH_O)/sleeper: bench/sleeper.S | $(BENCH_O)
+	$(CC) -nostdlib -static -Wl,--build-id=none -s -o $@ $<
 
 $(BENCH_O)/cmdtime: bench/cmdtime.c bench/stats.c bench/spawnbench.h | $(BENCH_O)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -o $@ bench/cmdtime.c bench/stats.c

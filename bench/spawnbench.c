@@ -44,19 +44,6 @@ struct sb_cell *sb_cell(struct sb_results *res, int mi, int ti, int m)
 			   (size_t)m];
 }
 
-void sb_push(double **v, size_t *n, size_t *cap, double x)
-{
-	if (*n == *cap) {
-		*cap = *cap ? 2 * *cap : 1024;
-		*v = realloc(*v, *cap * sizeof(**v));
-		if (!*v) {
-			perror("spawnbench: realloc");
-			exit(1);
-		}
-	}
-	(*v)[(*n)++] = x;
-}
-
 /* A slice: method m on threads[ti] threads of memory level mi. */
 struct slot {
 	int mi, ti, m;

@@ -1,7 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* Clock and order statistics. */
+/* Clock, order statistics, a growing array, the parent's RSS, and the
+ * report printer every bench program shares. */
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "spawnbench.h"
 
@@ -36,4 +40,55 @@ double sb_quantile(const double *sorted, size_t n, double q)
 	if (i >= n)
 		i = n - 1;
 	return sorted[i];
+}
+
+void sb_push(double **v, size_t *n, size_t *cap, double x)
+{
+	if (*n == *cap) {
+		*cap = *cap ? 2 * *cap : 1024;
+		*v = realloc(*v, *cap * sizeof(**v));
+		if (!*v) {
+			perror("bench: realloc");
+			exit(1);
+		}
+	}
+	(*v)[(*n)++] = x;
+}
+
+long sb_rss_kib(void)
+{
+	long size = 0, resident = 0;
+	FILE *f = fopen("/proc/self/statm", "re");
+
+	if (f) {
+		if (fscanf(f, "%ld %ld", &size, &resident) != 2)
+			resident = 0;
+		fclose(f);
+	}
+	return resident * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
+static FILE *txt;
+
+void sb_out_open(const char *path)
+{
+	txt = fopen(path, "we");
+	if (!txt)
+		perror(path);
+}
+
+void sb_out(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	if (txt) {
+		va_start(ap, fmt);
+		vfprintf(txt, fmt, ap);
+		va_end(ap);
+		fflush(txt);
+	}
+	fflush(stdout);
 }
