@@ -144,7 +144,8 @@ static int run_cx_attr(int n, struct sample *s, const struct cx_attr *attr)
 
 	if (!procs || ep < 0)
 		return fail("cx: setup", errno);
-	read_mem(&s->before);
+	if (n > 1)
+		read_mem(&s->before);
 	for (int i = 0; i < n; i++) {
 		t0 = sb_now_us();
 		r = cx_spawn(sleeper, child_argv, environ, attr, &procs[i], &err);
@@ -162,7 +163,8 @@ static int run_cx_attr(int n, struct sample *s, const struct cx_attr *attr)
 		t1 = sb_now_us();
 		sb_push(&s->lat, &s->n, &s->cap, t1 - t0);
 	}
-	read_mem(&s->alive);
+	if (n > 1)
+		read_mem(&s->alive);
 	t0 = sb_now_us();
 	for (int i = 0; i < n; i++)
 		if ((r = cx_process_signal(procs[i], SIGKILL)) < 0)
@@ -270,7 +272,8 @@ static int run_pidfd_set(int n, struct sample *s, int (*spawn)(void))
 
 	if (!fds || ep < 0)
 		return fail("pidfd set: setup", errno);
-	read_mem(&s->before);
+	if (n > 1)
+		read_mem(&s->before);
 	for (int i = 0; i < n; i++) {
 		t0 = sb_now_us();
 		fds[i] = spawn();
@@ -281,7 +284,8 @@ static int run_pidfd_set(int n, struct sample *s, int (*spawn)(void))
 		t1 = sb_now_us();
 		sb_push(&s->lat, &s->n, &s->cap, t1 - t0);
 	}
-	read_mem(&s->alive);
+	if (n > 1)
+		read_mem(&s->alive);
 	t0 = sb_now_us();
 	for (int i = 0; i < n; i++)
 		if (syscall(SYS_pidfd_send_signal, fds[i], SIGKILL, NULL, 0) < 0)
@@ -348,7 +352,8 @@ static int run_posix(int n, struct sample *s)
 	posix_spawnattr_init(&attr);
 	posix_spawnattr_setsigmask(&attr, &old);
 	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK);
-	read_mem(&s->before);
+	if (n > 1)
+		read_mem(&s->before);
 	for (int i = 0; i < n; i++) {
 		t0 = sb_now_us();
 		r = posix_spawn(&pids[i], sleeper, NULL, &attr, child_argv, environ);
@@ -357,7 +362,8 @@ static int run_posix(int n, struct sample *s)
 		t1 = sb_now_us();
 		sb_push(&s->lat, &s->n, &s->cap, t1 - t0);
 	}
-	read_mem(&s->alive);
+	if (n > 1)
+		read_mem(&s->alive);
 	t0 = sb_now_us();
 	for (int i = 0; i < n; i++)
 		if (kill(pids[i], SIGKILL) < 0)
@@ -454,6 +460,32 @@ static double per_child(long after, long before, int n)
 	return n > 0 ? (double)(after - before) / n : 0;
 }
 
+/* gnuplot data: a block per method, titled by its name: N, spawn median,
+ * reap µs (wall), reap CPU µs. */
+static void plot_data(const char *dir, const int *ns, int nn, const char *const *names,
+		      struct sample (*smp)[NMETHODS])
+{
+	char path[PATH_MAX];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/plot-live.dat", dir);
+	f = fopen(path, "we");
+	if (!f)
+		return;
+	for (int m = 0; m < NMETHODS; m++) {
+		fprintf(f, "%s\"%s\"\n", m ? "\n\n" : "", names[m]);
+		for (int k = 0; k < nn; k++) {
+			struct sample *s = &smp[k][m];
+
+			if (ns[k] && s->reaped)
+				fprintf(f, "%d %.2f %.2f %.2f\n", ns[k], median(s),
+					s->reap_wall / (double)s->reaped,
+					s->reap_cpu / (double)s->reaped);
+		}
+	}
+	fclose(f);
+}
+
 static void find_sleeper(void)
 {
 	ssize_t k = readlink("/proc/self/exe", sleeper, sizeof(sleeper) - 16);
@@ -472,7 +504,7 @@ static void find_sleeper(void)
 
 int main(int argc, char **argv)
 {
-	int ns[MAX_N] = { 1, 1000, 10000 }, nn = 3, reps1 = 200, quick = 0;
+	int ns[MAX_N] = { 1, 1000, 10000 }, nn = 3, reps1 = 100, quick = 0;
 	const char *out = "bench/results";
 	static const char *const names[NMETHODS] = { "cx", "posix", "posix+pidfd",
 						     "cx-closefds", "floor-unshare" };
@@ -512,7 +544,7 @@ int main(int argc, char **argv)
 	sb_out("  cx: cx_spawn + epoll on pidfds, cx_process_wait(0); posix: posix_spawn + "
 	       "SIGCHLD signalfd + waitpid loop\n\n");
 	for (int k = 0; k < nn; k++) {
-		int n = ns[k], reps = n == 1 ? reps1 : n <= 1000 ? (quick ? 2 : 4) : 2;
+		int n = ns[k], reps = n == 1 ? reps1 : n <= 1000 ? (quick ? 2 : 3) : 2;
 
 		if (make_room(n, why, sizeof(why)) < 0) {
 			sb_out("live: N = %d skipped: %s\n", n, why);
@@ -561,6 +593,7 @@ int main(int argc, char **argv)
 		}
 	if (csv)
 		fclose(csv);
+	plot_data(out, ns, nn, names, smp);
 	/* Flatness: the largest N against N = 1 (the 1.2 bound). */
 	for (int m = 0; m < NMETHODS && nn > 1 && ns[0] == 1 && ns[nn - 1] > 1; m++) {
 		struct sample *a = &smp[nn - 1][m], *b = &smp[0][m];

@@ -118,6 +118,7 @@ void sb_sort(double *v, size_t n);
 double sb_quantile(const double *sorted, size_t n, double q);
 void sb_push(double **v, size_t *n, size_t *cap, double x);
 long sb_rss_kib(void);
+void sb_settle(double ms);
 void sb_out_open(const char *path);
 void sb_out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -92,3 +92,20 @@ void sb_out(const char *fmt, ...)
 	}
 	fflush(stdout);
 }
+
+/* Between two measured slices: leave the CPUs, off the clock, to the work
+ * the kernel defers from the last one (exited tasks, credentials, pids and
+ * namespaces are freed after an RCU grace period, user namespaces then in a
+ * workqueue), so that the next slice does not pay for it. A sleep rather
+ * than synchronize_rcu() (membarrier(MEMBARRIER_CMD_GLOBAL)): that takes
+ * 15-20 ms on a busy 2-CPU machine, longer than the slice. */
+void sb_settle(double ms)
+{
+	struct timespec ts;
+
+	if (ms <= 0)
+		return;
+	ts.tv_sec = (time_t)(ms / 1000);
+	ts.tv_nsec = (long)((ms - (double)ts.tv_sec * 1000) * 1e6);
+	nanosleep(&ts, NULL);
+}

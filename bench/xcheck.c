@@ -340,15 +340,6 @@ struct options {
 	const char *csv, *raw;
 };
 
-static void sleep_ms(double ms)
-{
-	struct timespec ts = { (time_t)(ms / 1000), (long)((ms - (double)(long)(ms / 1000) * 1000) *
-							   1e6) };
-
-	if (ms > 0)
-		nanosleep(&ts, NULL);
-}
-
 static int run(const struct options *o)
 {
 	int order[MAX_ROWS], n = 0;
@@ -374,7 +365,7 @@ static int run(const struct options *o)
 			struct row *r = &rows[order[k]];
 			int nb = 0;
 
-			sleep_ms(o->settle_ms);
+			sb_settle(o->settle_ms);
 			if (o->drop_first && spawn_once(r) < 0)
 				return -1;
 			for (int s = 0; s < o->batch; s++) {
