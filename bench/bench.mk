@@ -10,7 +10,7 @@
 BENCH_O := $(O)/bench
 BENCH_RESULTS := bench/results
 BENCH_SRCS := bench/spawnbench.c bench/level.c bench/methods.c bench/floor.c bench/report.c \
-	bench/stats.c bench/memcheck.c tests/lib/cxt.c
+	bench/stats.c bench/memcheck.c bench/selfmap.c tests/lib/cxt.c
 BENCH_FLAGS ?=
 CLI_FLAGS ?=
 
@@ -38,8 +38,9 @@ $(BENCH_O)/spawnbench: $(BENCH_SRCS) bench/spawnbench.h $(O)/libclonexec.a | $(B
 
 # The independent cross-check (bench/README.md): its own spawn code; from the
 # library only the clone trampolines (src/arch) besides the public API.
-$(BENCH_O)/xcheck: bench/xcheck.c bench/stats.c bench/spawnbench.h $(O)/libclonexec.a | $(BENCH_O)
-	$(CC) $(CPPFLAGS) -Isrc $(CFLAGS) $(WARN) -o $@ bench/xcheck.c bench/stats.c \
+$(BENCH_O)/xcheck: bench/xcheck.c bench/stats.c bench/selfmap.c bench/spawnbench.h \
+		$(O)/libclonexec.a | $(BENCH_O)
+	$(CC) $(CPPFLAGS) -Isrc $(CFLAGS) $(WARN) -o $@ bench/xcheck.c bench/stats.c bench/selfmap.c \
 		$(O)/libclonexec.a -lpthread
 
 # Live children (issue 14 section 3) and the child they keep alive.
@@ -68,9 +69,10 @@ bench-deps:
 	@bench/deps.sh
 
 # xcheck measures again, its own way, rows spawnbench measured (bench/README.md,
-# "Two methods"); agree.sh sets the ratios side by side.
-XCHECK_FULL := --ladder --rounds 101 --batch 50
-XCHECK_QUICK := --rounds 21 --batch 30
+# "Two methods"), with the same 100 extra inheritable fds spawnbench keeps open;
+# agree.sh sets the ratios side by side.
+XCHECK_FULL := --ladder --rounds 101 --batch 50 --extra-fds 100
+XCHECK_QUICK := --rounds 21 --batch 30 --extra-fds 100
 
 bench: bench-deps bench-build bench-cli-build | $(BENCH_RESULTS)
 	$(BENCH_O)/spawnbench --out $(BENCH_RESULTS) --slices $(BENCH_RESULTS)/slices.csv $(BENCH_FLAGS)

@@ -247,26 +247,6 @@ static void trial(struct sb_results *res, const char *only)
 	}
 }
 
-static void find_noop(void)
-{
-	static char path[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", path, sizeof(path) - 16);
-	char *slash;
-
-	if (n < 0) {
-		perror("spawnbench: /proc/self/exe");
-		exit(1);
-	}
-	path[n] = 0;
-	slash = strrchr(path, '/');
-	strcpy(slash + 1, "noop");
-	if (access(path, X_OK) < 0) {
-		fprintf(stderr, "spawnbench: %s: %s\n", path, strerror(errno));
-		exit(1);
-	}
-	sb_env.noop = path;
-}
-
 int main(int argc, char **argv)
 {
 	struct sb_level levels[SB_MAX_LEVELS];
@@ -277,7 +257,7 @@ int main(int argc, char **argv)
 	int memok = 1;
 
 	parse_options(&o, argc, argv);
-	find_noop();
+	sb_env.noop = sb_beside_self("noop");
 	sb_env.argv[0] = "noop";
 	sb_env.envp = environ;
 	sb_env.uid = getuid();

@@ -73,6 +73,9 @@ int sb_floor_ns_self(const struct sb_method *m, struct sb_worker *w);
 int sb_floor_setup(void);
 int sb_check_status(const char *who, int status);
 
+/* selfmap.c: the raw child's own id maps (raw system calls only). */
+long sb_child_self_maps(const char *uid_map, long uid_len, const char *gid_map, long gid_len);
+
 /* The measurements of one method at one memory level and thread count. */
 struct sb_cell {
 	double *lat;            /* every measured spawn, µs; sorted by sb_report */
@@ -119,6 +122,7 @@ double sb_quantile(const double *sorted, size_t n, double q);
 void sb_push(double **v, size_t *n, size_t *cap, double x);
 long sb_rss_kib(void);
 void sb_settle(double ms);
+const char *sb_beside_self(const char *name);
 void sb_out_open(const char *path);
 void sb_out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* Clock, order statistics, a growing array, the parent's RSS, and the
  * report printer every bench program shares. */
+#include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -108,4 +111,24 @@ void sb_settle(double ms)
 	ts.tv_sec = (time_t)(ms / 1000);
 	ts.tv_nsec = (long)((ms - (double)ts.tv_sec * 1000) * 1e6);
 	nanosleep(&ts, NULL);
+}
+
+/* The path of a program built beside this one (build/bench/noop, ...), or
+ * exit saying why: every bench program finds its children this way. */
+const char *sb_beside_self(const char *name)
+{
+	char *path = malloc(PATH_MAX);
+	ssize_t n = path ? readlink("/proc/self/exe", path, PATH_MAX - 64) : -1;
+
+	if (n < 0 || strlen(name) > 32) {
+		perror("bench: /proc/self/exe");
+		exit(1);
+	}
+	path[n] = 0;
+	strcpy(strrchr(path, '/') + 1, name);
+	if (access(path, X_OK) < 0) {
+		fprintf(stderr, "bench: %s: %s\n", path, strerror(errno));
+		exit(1);
+	}
+	return path;
 }

@@ -71,7 +71,7 @@ struct row {
 
 static struct row rows[MAX_ROWS];
 static int nrows;
-static char *noop;
+static const char *noop;
 static char *child_argv[] = { "noop", NULL };
 static char uid_map[32], gid_map[32];
 static int uid_map_len, gid_map_len;
@@ -89,26 +89,12 @@ static double quantile(double *v, size_t n, double q)
 
 /* ---- the child of the raw rows: raw system calls only (shared memory) ---- */
 
-static long child_write(const char *path, const char *text, long len)
-{
-	long fd = cx_sys4(SYS_openat, AT_FDCWD, path, O_WRONLY | O_CLOEXEC, 0);
-	long n;
-
-	if (fd < 0)
-		return fd;
-	n = cx_sys3(SYS_write, fd, text, len);
-	cx_sys1(SYS_close, fd);
-	return n == len ? 0 : -1;
-}
-
 static int raw_child(void *arg)
 {
 	const struct row *r = arg;
 
 	if ((r->ns & CLONE_NEWUSER) &&
-	    (child_write("/proc/self/uid_map", uid_map, uid_map_len) ||
-	     child_write("/proc/self/setgroups", "deny", 4) ||
-	     child_write("/proc/self/gid_map", gid_map, gid_map_len)))
+	    sb_child_self_maps(uid_map, uid_map_len, gid_map, gid_map_len) < 0)
 		cx_sys1(SYS_exit, 125);
 	if (r->bits & R_SIGMASK)
 		cx_sys4(SYS_rt_sigprocmask, SIG_SETMASK, &child_mask, 0, CX_KSIGSET_SIZE);
@@ -312,25 +298,6 @@ static void setup_ids(void)
 	cx_userpid_attr.ngid_map = 1;
 }
 
-static void find_noop(const char *argv0)
-{
-	static char path[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", path, sizeof(path) - 16);
-
-	(void)argv0;
-	if (n < 0) {
-		perror("xcheck: /proc/self/exe");
-		exit(1);
-	}
-	path[n] = 0;
-	strcpy(strrchr(path, '/') + 1, "noop");
-	if (access(path, X_OK) < 0) {
-		fprintf(stderr, "xcheck: %s: %s\n", path, strerror(errno));
-		exit(1);
-	}
-	noop = path;
-}
-
 /* ---- the run and the report ---- */
 
 struct options {
@@ -510,7 +477,7 @@ int main(int argc, char **argv)
 	}
 	if (o.rounds < 1 || o.batch < 1)
 		usage();
-	find_noop(argv[0]);
+	noop = sb_beside_self("noop");
 	setup_ids();
 	setup_rows(ladder);
 	if (only)
