@@ -134,6 +134,36 @@ static void all_ended(idtype_t type, id_t id, int n)
 		usleep(20000);
 }
 
+/* Start n children, each timed alone, with the memory read before and with
+ * all of them alive; then end them all, timed as a whole. */
+static int spawn_all(int n, struct sample *s, int (*one)(int i))
+{
+	double t0;
+
+	if (n > 1)
+		read_mem(&s->before);
+	for (int i = 0; i < n; i++) {
+		t0 = sb_now_us();
+		if (one(i) < 0)
+			return -1;
+		sb_push(&s->lat, &s->n, &s->cap, sb_now_us() - t0);
+	}
+	if (n > 1)
+		read_mem(&s->alive);
+	return 0;
+}
+
+static int end_all_children(int n, struct sample *s, int (*one)(int i))
+{
+	double t0 = sb_now_us();
+
+	for (int i = 0; i < n; i++)
+		if (one(i) < 0)
+			return fail("SIGKILL", errno);
+	s->kill_wall += sb_now_us() - t0;
+	return 0;
+}
+
 /* A set of children known by their pidfds, in one epoll set: how to start,
  * end and reap child i. The library's way and the raw ones share the loop. */
 struct pidfd_way {
@@ -250,36 +280,34 @@ static int floor_unshare_spawn(int i)
 	return pidfd;
 }
 
+static const struct pidfd_way *way_now;
+static int epoll_now;
+
+/* Start child i the way of the run and put its pidfd in the epoll set. */
+static int pidfd_one(int i)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = (uint32_t)i };
+
+	pidfds[i] = way_now->spawn(i);
+	if (pidfds[i] < 0 || epoll_ctl(epoll_now, EPOLL_CTL_ADD, pidfds[i], &ev) < 0)
+		return fail("pidfd set: spawn/epoll_ctl", errno);
+	return 0;
+}
+
 static int run_pidfd_set(int n, struct sample *s, const struct pidfd_way *w)
 {
-	struct epoll_event ev, evs[EVENTS];
+	struct epoll_event evs[EVENTS];
 	int ep = epoll_create1(EPOLL_CLOEXEC), left = n;
-	double t0, t1, c0;
+	double t1, c0;
 
 	procs = calloc((size_t)n, sizeof(*procs));
 	pidfds = calloc((size_t)n, sizeof(*pidfds));
 	if (!procs || !pidfds || ep < 0)
 		return fail("pidfd set: setup", errno);
-	if (n > 1)
-		read_mem(&s->before);
-	for (int i = 0; i < n; i++) {
-		t0 = sb_now_us();
-		pidfds[i] = w->spawn(i);
-		ev.events = EPOLLIN;
-		ev.data.u32 = (uint32_t)i;
-		if (pidfds[i] < 0 || epoll_ctl(ep, EPOLL_CTL_ADD, pidfds[i], &ev) < 0)
-			return fail("pidfd set: spawn/epoll_ctl", errno);
-		t1 = sb_now_us();
-		sb_push(&s->lat, &s->n, &s->cap, t1 - t0);
-	}
-	if (n > 1)
-		read_mem(&s->alive);
-	t0 = sb_now_us();
-	for (int i = 0; i < n; i++)
-		if (w->end(i) < 0)
-			return fail("pidfd set: SIGKILL", errno);
-	t1 = sb_now_us();
-	s->kill_wall += t1 - t0;
+	way_now = w;
+	epoll_now = ep;
+	if (spawn_all(n, s, pidfd_one) < 0 || end_all_children(n, s, w->end) < 0)
+		return -1;
 	all_ended((idtype_t)P_PIDFD, (id_t)pidfds[n - 1], n);
 	t1 = sb_now_us();
 	c0 = cpu_us();
@@ -331,15 +359,29 @@ static int run_floor_unshare(int n, struct sample *s)
 	return run_pidfd_set(n, s, &floor_unshare_way);
 }
 
+static pid_t *pids;
+static posix_spawnattr_t posix_attr;
+
+static int posix_one(int i)
+{
+	int r = posix_spawn(&pids[i], sleeper, NULL, &posix_attr, child_argv, environ);
+
+	return r ? fail("posix_spawn", r) : 0;
+}
+
+static int posix_end(int i)
+{
+	return kill(pids[i], SIGKILL);
+}
+
 static int run_posix(int n, struct sample *s)
 {
-	pid_t *pids = calloc((size_t)n, sizeof(*pids));
 	struct epoll_event ev, evs[EVENTS];
 	sigset_t chld, old;
-	int ep = epoll_create1(EPOLL_CLOEXEC), sfd, left = n, r = -1;
-	double t0, t1, c0;
-	posix_spawnattr_t attr;
+	int ep = epoll_create1(EPOLL_CLOEXEC), sfd, left = n;
+	double t1, c0;
 
+	pids = calloc((size_t)n, sizeof(*pids));
 	sigemptyset(&chld);
 	sigaddset(&chld, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &chld, &old);
@@ -349,27 +391,11 @@ static int run_posix(int n, struct sample *s)
 	if (!pids || ep < 0 || sfd < 0 || epoll_ctl(ep, EPOLL_CTL_ADD, sfd, &ev) < 0)
 		return fail("posix: setup", errno);
 	/* The children get the caller's mask back, as a careful supervisor's do. */
-	posix_spawnattr_init(&attr);
-	posix_spawnattr_setsigmask(&attr, &old);
-	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK);
-	if (n > 1)
-		read_mem(&s->before);
-	for (int i = 0; i < n; i++) {
-		t0 = sb_now_us();
-		r = posix_spawn(&pids[i], sleeper, NULL, &attr, child_argv, environ);
-		if (r)
-			return fail("posix_spawn", r);
-		t1 = sb_now_us();
-		sb_push(&s->lat, &s->n, &s->cap, t1 - t0);
-	}
-	if (n > 1)
-		read_mem(&s->alive);
-	t0 = sb_now_us();
-	for (int i = 0; i < n; i++)
-		if (kill(pids[i], SIGKILL) < 0)
-			return fail("kill", errno);
-	t1 = sb_now_us();
-	s->kill_wall += t1 - t0;
+	posix_spawnattr_init(&posix_attr);
+	posix_spawnattr_setsigmask(&posix_attr, &old);
+	posix_spawnattr_setflags(&posix_attr, POSIX_SPAWN_SETSIGMASK);
+	if (spawn_all(n, s, posix_one) < 0 || end_all_children(n, s, posix_end) < 0)
+		return -1;
 	all_ended(P_PID, (id_t)pids[n - 1], n);
 	t1 = sb_now_us();
 	c0 = cpu_us();
@@ -393,7 +419,7 @@ static int run_posix(int n, struct sample *s)
 	s->reap_cpu += cpu_us() - c0;
 	s->reaped += n;
 	s->reps++;
-	posix_spawnattr_destroy(&attr);
+	posix_spawnattr_destroy(&posix_attr);
 	close(sfd);
 	close(ep);
 	sigprocmask(SIG_SETMASK, &old, NULL);
