@@ -90,6 +90,7 @@ if (ladder) {
 	set xtics rotate by -35 left font ",9"
 	set yrange [0:*]
 	set xrange [-1:19]
+	set offsets 0, 0, graph 0.3, 0
 	set key top left
 	# xcheck.csv: rows 1-8 the plain ladder, 9-16 the user+pid one, 17 posix_spawn.
 	plot dir."/xcheck.csv" every ::1::8 using 0:3:xtic(1) with boxes lc rgb "#0072B2" \
