@@ -6,6 +6,10 @@
 #   clonexec -r true                          vs  unshare -Ur true
 #   clonexec -r -p -m -n -u -i -C true        vs  bwrap --unshare-all --bind / / true
 # (bwrap --unshare-all: user, ipc, pid, net, uts, cgroup, plus its mount namespace.)
+#   clonexec --exec -r noop                    vs  unshare -Ur noop      (both become noop)
+#   clonexec --exec --uid 65534 ... noop       vs  setpriv --reuid 65534 ... noop
+#   clonexec --join PID true                   vs  nsenter -a -t PID true
+#   clonexec --cap-drop ALL --cap-add ... true vs  setpriv --bounding-set -all,+... true
 #
 # usage: bench/cli.sh BUILD_DIR RESULTS_DIR [--quick]
 set -u
@@ -78,4 +82,21 @@ say "$(printf '%-46s %10s %10s %6s' command median_us p99_us runs)"
 compare "clonexec -r" "$cli -r true" "unshare -Ur" "unshare -Ur true" 0.8
 compare "clonexec full set" "$cli -r -p -m -n -u -i -C true" \
 	"bwrap --unshare-all" "bwrap --unshare-all --bind / / true" 0.5
+noop=$O/bench/noop
+compare "clonexec --exec -r" "$cli --exec -r -- $noop" "unshare -Ur" "unshare -Ur $noop" 0.8
+compare "clonexec --exec --uid" "$cli --exec --uid 65534 --gid 65534 --groups= -- $noop" \
+	"setpriv --reuid" "setpriv --reuid 65534 --regid 65534 --clear-groups $noop" 0.8
+# A process in its own user, uts, ipc and net namespaces to join.
+unshare -U -r -u -i -n sleep 600 &
+target=$!
+for _ in $(seq 100); do
+	[ "$(readlink /proc/$target/ns/net 2>/dev/null)" != "$(readlink /proc/self/ns/net)" ] &&
+		[ "$(readlink /proc/$target/exe 2>/dev/null)" != "$(command -v unshare)" ] && break
+	sleep 0.05
+done
+compare "clonexec --join" "$cli --join $target -- $noop" "nsenter -a" "nsenter -a -t $target $noop" 1.0
+kill "$target" 2>/dev/null
+wait "$target" 2>/dev/null
+compare "clonexec --cap-drop/--cap-add" "$cli --cap-drop ALL --cap-add net_bind_service -- $noop" \
+	"setpriv --bounding-set" "setpriv --bounding-set -all,+net_bind_service --inh-caps -all $noop" 1.0
 say "CLI: $npass PASS, $nmiss MISS"
