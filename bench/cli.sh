@@ -82,7 +82,7 @@ say "$(printf '%-46s %10s %10s %6s' command median_us p99_us runs)"
 compare "clonexec -r" "$cli -r true" "unshare -Ur" "unshare -Ur true" 0.8
 compare "clonexec full set" "$cli -r -p -m -n -u -i -C true" \
 	"bwrap --unshare-all" "bwrap --unshare-all --bind / / true" 0.5
-noop=$O/bench/noop
+noop=$(cd "$O" && pwd)/bench/noop
 compare "clonexec --exec -r" "$cli --exec -r -- $noop" "unshare -Ur" "unshare -Ur $noop" 0.8
 compare "clonexec --exec --uid" "$cli --exec --uid 65534 --gid 65534 --groups= -- $noop" \
 	"setpriv --reuid" "setpriv --reuid 65534 --regid 65534 --clear-groups $noop" 0.8
