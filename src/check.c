@@ -12,7 +12,11 @@
 #include "internal.h"
 
 #define CX_ATTR_SIZE_VER0 sizeof(struct cx_attr)
-#define CX_ATTR_ALL_FLAGS ((CX_ATTR_UMASK << 1) - 1)
+#define CX_ATTR_ALL_FLAGS (((CX_ATTR_UMASK << 1) - 1) | CX_ATTR_FLAGS_ISSUE11)
+/* 0.2, issue 11 */
+#define CX_ATTR_FLAGS_ISSUE11                                                     \
+	(CX_ATTR_NICE | CX_ATTR_SCHED | CX_ATTR_SCHED_RESET_ON_FORK | CX_ATTR_CPUS |   \
+	 CX_ATTR_IOPRIO | CX_ATTR_OOM_SCORE_ADJ)
 
 int cx_check_fail(struct cx_error *err, int error, const char *fmt, ...)
 {
@@ -83,7 +87,7 @@ int cx_check(const char *path, char *const argv[], const struct cx_attr *attr,
 {
 	static int (*const checks[])(const struct cx_attr *, struct cx_error *) = {
 		cx_check_namespaces, cx_check_files, cx_check_terminal, cx_check_credential,
-		check_misc, cx_check_rlimits,
+		check_misc, cx_check_rlimits, cx_check_resources, cx_check_cgroup,
 	};
 	int r;
 

@@ -29,4 +29,8 @@ void cx_feature_missing(enum cx_feature f);
  * headers); 40 when unreadable. */
 int cx_cap_last(void);
 
+/* The highest CPU number this machine may have (/sys/devices/system/cpu/
+ * possible; the configured count when unreadable). */
+int cx_cpu_last(void);
+
 #endif

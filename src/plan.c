@@ -64,12 +64,15 @@ static void add_ops(struct cx_plan *plan)
 	const struct cx_attr *a = &plan->attr;
 	struct cx_op *op;
 
+	cx_cgroup_add(plan);
 	add_clone_op(plan);
 	cx_plan_child(plan, CX_STEP_RESET_SIGNALS);
 	cx_cred_add_keepcaps(plan);
 	cx_session_add_early(plan);
 	/* After TIOCSPGRP: a background child would get SIGTTOU for it. */
 	cx_plan_child(plan, CX_STEP_SIGMASK);
+	/* Before unshare, chroot and setuid: see resources.c. */
+	cx_resources_add(plan);
 	cx_ns_add_unshare(plan);
 	if (a->chroot)
 		cx_plan_child(plan, CX_STEP_CHROOT)->path.path = a->chroot;
@@ -90,14 +93,16 @@ static void add_ops(struct cx_plan *plan)
 /* Worst case op count: fixed steps and what each concern may add. */
 static int max_ops(const struct cx_attr *a)
 {
-	return 32 + cx_limits_count(a) + cx_cred_count(a) + cx_fdplan_count(a);
+	return 32 + cx_limits_count(a) + cx_cred_count(a) + cx_fdplan_count(a) +
+	       cx_resources_count(a) + cx_cgroup_count(a);
 }
 
 static void choose_mode(struct cx_plan *plan)
 {
 	const struct cx_attr *a = &plan->attr;
 
-	plan->clone3_only = (a->flags & CX_ATTR_CGROUP) || (a->cloneflags & CX_NEWTIME);
+	plan->clone3_only = (a->flags & CX_ATTR_CGROUP) || a->cgroup_parent ||
+			    (a->cloneflags & CX_NEWTIME);
 	if (!cx_feature(CX_FEAT_VM_SHARED))
 		plan->mode = CX_MODE_COPY;
 	else if (plan->parent_maps)

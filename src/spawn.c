@@ -343,9 +343,12 @@ static int spawn(const char *path, int search, char *const argv[], char *const e
 		cx_error_set(err, CX_STEP_PREPARE, ENOMEM, 0, "process handle");
 		return -ENOMEM;
 	}
-	r = spawn_run(&plan, proc, err);
+	r = cx_cgroup_setup(&plan, proc, err);
+	if (r == 0)
+		r = spawn_run(&plan, proc, err);
 	cx_plan_release(&plan);
 	if (r < 0) {
+		cx_cgroup_discard(proc);
 		free(proc);
 		return r;
 	}

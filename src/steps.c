@@ -42,6 +42,14 @@ const struct cx_step_info cx_steps[CX_STEP_MAX_] = {
 	[CX_STEP_SETCTTY] = { "set controlling terminal", cx_describe_fd },
 	[CX_STEP_PTRACE] = { "ptrace traceme", NULL },
 	[CX_STEP_EXECVE] = { "execve", cx_describe_exec },
+	/* 0.2, issue 11 */
+	[CX_STEP_CGROUP_CREATE] = { "create cgroup", cx_describe_cgroup },
+	[CX_STEP_CGROUP_LIMIT] = { "write cgroup limit", cx_describe_cgroup },
+	[CX_STEP_NICE] = { "set nice", cx_describe_nice },
+	[CX_STEP_SCHED] = { "set scheduling policy", cx_describe_sched },
+	[CX_STEP_CPUS] = { "set CPU affinity", cx_describe_cpus },
+	[CX_STEP_IOPRIO] = { "set I/O priority", cx_describe_ioprio },
+	[CX_STEP_OOM_SCORE_ADJ] = { "write oom_score_adj", cx_describe_oom },
 };
 
 const char *cx_step_name(int step)

@@ -51,5 +51,11 @@ long cx_run_dup(const struct cx_plan *plan, const struct cx_op *op);
 long cx_run_keep_fd(const struct cx_plan *plan, const struct cx_op *op);
 long cx_run_close_fd(const struct cx_plan *plan, const struct cx_op *op);
 long cx_run_close_others(const struct cx_plan *plan, const struct cx_op *op);
+/* resources.c (issue 11) */
+long cx_run_nice(const struct cx_plan *plan, const struct cx_op *op);
+long cx_run_sched(const struct cx_plan *plan, const struct cx_op *op);
+long cx_run_cpus(const struct cx_plan *plan, const struct cx_op *op);
+long cx_run_ioprio(const struct cx_plan *plan, const struct cx_op *op);
+long cx_run_oom_score_adj(const struct cx_plan *plan, const struct cx_op *op);
 
 #endif

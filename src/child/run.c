@@ -55,6 +55,12 @@ static const cx_runner runners[CX_STEP_MAX_] = {
 	[CX_STEP_SETCTTY] = cx_run_setctty,
 	[CX_STEP_PTRACE] = run_ptrace,
 	[CX_STEP_EXECVE] = run_execve,
+	/* 0.2, issue 11 */
+	[CX_STEP_NICE] = cx_run_nice,
+	[CX_STEP_SCHED] = cx_run_sched,
+	[CX_STEP_CPUS] = cx_run_cpus,
+	[CX_STEP_IOPRIO] = cx_run_ioprio,
+	[CX_STEP_OOM_SCORE_ADJ] = cx_run_oom_score_adj,
 };
 
 static void report(struct cx_plan *plan, int index, long r)
