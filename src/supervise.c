@@ -19,7 +19,8 @@ static int signal_group(struct cx_process *p, int sig)
 	long r = -ENOSYS;
 	pid_t pgid;
 
-	if (p->pidfd >= 0)
+	/* (not under valgrind, which warns at each pidfd call it does not know) */
+	if (p->pidfd >= 0 && cx_feature(CX_FEAT_PIDFD_OPEN))
 		r = cx_sys4(SYS_pidfd_send_signal, p->pidfd, sig, NULL,
 			    PIDFD_SIGNAL_PROCESS_GROUP_);
 	if (r != -ENOSYS && r != -EINVAL)
