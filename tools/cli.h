@@ -58,7 +58,15 @@ struct cli_state {
 	} session;
 	struct {
 		unsigned int nrlimits;
+		unsigned int ncgroup_limits; /* issue 11 */
 	} res;
+	/* issue 11: opt-sched.c, opt-time.c */
+	struct {
+		size_t cpu_words;
+	} sched;
+	struct {
+		int timeout_set, kill_after_set, signal_set;
+	} time;
 };
 
 struct cli_group {
@@ -74,6 +82,8 @@ struct cli_group {
 
 extern const struct cli_group cli_group_process, cli_group_fd, cli_group_cred, cli_group_ns,
 	cli_group_session, cli_group_resources, cli_group_output;
+/* issue 11 */
+extern const struct cli_group cli_group_sched, cli_group_time;
 
 #define CLI_GROUP(title_, opts_, apply_, finish_, cleanup_)                              \
 	{ .title = title_, .opts = opts_, .nopts = sizeof(opts_) / sizeof(opts_[0]),      \

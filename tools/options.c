@@ -19,7 +19,8 @@
 /* In the order their finish runs and --help lists them. */
 static const struct cli_group *const groups[] = {
 	&cli_group_process, &cli_group_ns, &cli_group_cred, &cli_group_fd,
-	&cli_group_session, &cli_group_resources, &cli_group_output,
+	&cli_group_session, &cli_group_resources, &cli_group_sched, &cli_group_time,
+	&cli_group_output,
 };
 
 #define NGROUPS (sizeof(groups) / sizeof(groups[0]))
@@ -240,6 +241,9 @@ void cli_opts_free(struct cli_opts *o)
 	free(o->uid_map);
 	free(o->gid_map);
 	free(o->rlimits);
+	free(o->cpus);
+	free(o->cgroup_limits);
+	free(o->cgroup_text);
 	memset(o, 0, sizeof(*o));
 }
 

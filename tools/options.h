@@ -35,6 +35,19 @@ struct cli_opts {
 	struct cx_id_map *uid_map, *gid_map;
 	struct cx_rlimit *rlimits;
 	size_t nenv, envcap;
+
+	/* issue 11: resources and time */
+	unsigned long *cpus;              /* --cpus: the mask */
+	struct cx_cgroup_limit *cgroup_limits;
+	struct cli_cgroup_text {          /* --cgroup-limit's FILE, and a size in bytes */
+		char file[128];
+		char bytes[24];
+	} *cgroup_text;
+	long long timeout_ms;             /* --timeout; 0: none */
+	long long kill_after_ms;          /* --kill-after; 0: none */
+	int timeout_signal;               /* --timeout-signal (default SIGTERM) */
+	int timeout_group;                /* the child leads its group: signal all of it */
+	int kill_tree;                    /* --kill-tree */
 };
 
 /*

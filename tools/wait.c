@@ -5,8 +5,10 @@
  * No handler, no signalfd, no race.
  */
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <string.h>
+#include <time.h>
 
 #include "wait.h"
 
@@ -32,8 +34,29 @@ void cli_signals_block(sigset_t *ret_old)
 	sigaction(SIGCHLD, &dfl, NULL);
 }
 
-int cli_wait(struct cx_process *p, int same_pgrp, struct cx_status *ret_status)
+static long long now_ms(void)
 {
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The deadline passed: the library sends the signal, waits the grace
+ * period and sends SIGKILL (forwarding pauses meanwhile: the child is being
+ * stopped anyway). */
+static int expire(struct cx_process *p, const struct cli_deadline *d, struct cx_status *ret_status)
+{
+	int grace = d->kill_after_ms <= 0 ? -1 : d->kill_after_ms > INT_MAX ? -1
+										  : (int)d->kill_after_ms;
+
+	return cx_process_wait_deadline(p, 0, d->sig, grace, d->flags, ret_status);
+}
+
+int cli_wait(struct cx_process *p, int same_pgrp, const struct cli_deadline *d,
+	     struct cx_status *ret_status)
+{
+	long long deadline = d && d->timeout_ms > 0 ? now_ms() + d->timeout_ms : -1;
 	sigset_t set;
 	int r;
 
@@ -41,8 +64,22 @@ int cli_wait(struct cx_process *p, int same_pgrp, struct cx_status *ret_status)
 	/* The child may be gone already: its SIGCHLD is pending then. */
 	for (;;) {
 		siginfo_t si;
-		int sig = sigwaitinfo(&set, &si);
+		int sig;
 
+		if (deadline >= 0) {
+			long long left = deadline - now_ms();
+			struct timespec ts;
+
+			if (left <= 0)
+				return expire(p, d, ret_status);
+			ts.tv_sec = (time_t)(left / 1000);
+			ts.tv_nsec = (long)(left % 1000) * 1000000;
+			sig = sigtimedwait(&set, &si, &ts);
+			if (sig < 0 && errno == EAGAIN)
+				continue;
+		} else {
+			sig = sigwaitinfo(&set, &si);
+		}
 		if (sig < 0) {
 			if (errno == EINTR)
 				continue;
