@@ -101,7 +101,7 @@ enum cx_attr_flag {
 	/* The child's umask is umask. */
 	CX_ATTR_UMASK = 1ULL << 16,
 
-	/* 0.2, issue 11: resources (see "Resources and time" in libclonexec(7)).
+	/* 0.2, issue 11: resources (see "Resources and time" in cx_spawn(3)).
 	 * These run before the credential change and before any unshare or
 	 * chroot: raising a priority needs privilege (CAP_SYS_NICE,
 	 * CAP_SYS_RESOURCE) in the initial user namespace, which the child
