@@ -122,8 +122,8 @@ int cx_check_resources(const struct cx_attr *a, struct cx_error *err)
 
 int cx_resources_count(const struct cx_attr *a)
 {
-	(void)a;
-	return 5;
+	return __builtin_popcountll(a->flags & (CX_ATTR_NICE | CX_ATTR_SCHED | CX_ATTR_CPUS |
+						CX_ATTR_IOPRIO | CX_ATTR_OOM_SCORE_ADJ));
 }
 
 void cx_resources_add(struct cx_plan *plan)
@@ -159,12 +159,16 @@ void cx_resources_add(struct cx_plan *plan)
 	}
 }
 
+/* Explanations say why these come before setuid. */
+#define BEFORE_SETUID "before setuid, unshare and chroot"
+
 void cx_describe_nice(struct cx_buf *b, const struct cx_plan *plan, const struct cx_op *op,
 		      int verbose)
 {
 	(void)plan;
-	(void)verbose;
 	cx_put(b, "%d", op->nice.nice);
+	if (verbose)
+		cx_put(b, " (a raise needs CAP_SYS_NICE: " BEFORE_SETUID ")");
 }
 
 static const char *policy_name(int policy)
@@ -193,7 +197,8 @@ void cx_describe_sched(struct cx_buf *b, const struct cx_plan *plan, const struc
 	if (op->sched.flags & CX_SCHED_FLAG_RESET_ON_FORK)
 		cx_put(b, " reset-on-fork");
 	if (verbose)
-		cx_put(b, " (nice %d kept)", op->sched.nice);
+		cx_put(b, " (nice %d kept; fifo and rr need CAP_SYS_NICE: " BEFORE_SETUID ")",
+		       op->sched.nice);
 }
 
 /* taskset -c's list: "0,2-3". */
@@ -230,16 +235,18 @@ void cx_describe_ioprio(struct cx_buf *b, const struct cx_plan *plan, const stru
 	int c = op->ioprio.value >> CX_IOPRIO_CLASS_SHIFT;
 
 	(void)plan;
-	(void)verbose;
 	cx_put(b, "%s", classes[c & 3]);
 	if (c == CX_IOPRIO_CLASS_RT || c == CX_IOPRIO_CLASS_BE)
 		cx_put(b, " level %d", op->ioprio.value & ((1 << CX_IOPRIO_CLASS_SHIFT) - 1));
+	if (verbose && c == CX_IOPRIO_CLASS_RT)
+		cx_put(b, " (needs CAP_SYS_NICE: " BEFORE_SETUID ")");
 }
 
 void cx_describe_oom(struct cx_buf *b, const struct cx_plan *plan, const struct cx_op *op,
 		     int verbose)
 {
 	(void)plan;
-	(void)verbose;
 	cx_put(b, "%d", op->oom.value);
+	if (verbose)
+		cx_put(b, " (lowering needs CAP_SYS_RESOURCE, and /proc: " BEFORE_SETUID ")");
 }

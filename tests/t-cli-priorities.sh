@@ -60,10 +60,12 @@ is "$rc $(field uid "$out") $(field nice "$out") $(field chrt "$out") $(field oo
 	"0 65534 -3 SCHED_FIFO 10" "raised as root, then --uid 65534"
 is "$(field ioprio "$out")" "realtime: prio 0" "and the realtime I/O class"
 "$CX" --explain --uid 65534 --nice -3 -- true > "$T/explain"
-n=$(grep -n 'set nice' "$T/explain" | cut -d: -f1)
-u=$(grep -n 'setuid' "$T/explain" | cut -d: -f1)
+n=$(grep -n 'child  set nice ' "$T/explain" | cut -d: -f1)
+u=$(grep -n 'child  setuid ' "$T/explain" | cut -d: -f1)
 ok "$([ -n "$n" ] && [ -n "$u" ] && [ "$n" -lt "$u" ] && echo 0 || echo 1)" \
 	"--explain lists set nice before setuid"
+like "$(cat "$T/explain")" "set nice -3 \\(a raise needs CAP_SYS_NICE: before setuid" \
+	"--explain says why"
 
 # As nobody: lowering works, raising fails at its step; nothing ran.
 out=$(nobody "$CX" --nice 4 --sched idle --ioprio best-effort:7 --oom-score-adj 50 -- sh -c "$report")
