@@ -305,9 +305,18 @@ static int wait_event(struct cx_cgroup *cg, const char *key, uint64_t want, int 
 
 void cx_cgroup_release(struct cx_cgroup *cg)
 {
-	wait_event(cg, "populated", 0, cg->killed ? KILLED_WAIT_MS : LEFT_WAIT_MS);
-	/* Still in use: left in place (the caller knows its path). */
-	cgroup_free(cg, 1);
+	int ms = cg->killed ? KILLED_WAIT_MS : LEFT_WAIT_MS;
+	int64_t deadline = now_ms() + ms;
+	struct timespec nap = { 0, 5000000 };
+
+	wait_event(cg, "populated", 0, ms);
+	close(cg->dirfd);
+	cg->dirfd = -1;
+	/* Empty, the kernel may still be letting the last task go. Still in
+	 * use at the deadline: left in place (the caller knows its path). */
+	while (rmdir(cg->path) < 0 && errno == EBUSY && now_ms() < deadline)
+		nanosleep(&nap, NULL);
+	cgroup_free(cg, 0);
 }
 
 const char *cx_process_cgroup(const struct cx_process *p)
