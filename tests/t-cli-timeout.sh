@@ -52,6 +52,20 @@ fi
 run --timeout 0.2 -- sh -c 'trap "" TERM; sleep 1'
 is "$rc" 124 "ignores TERM, no --kill-after: ends on its own, still 124"
 
+# After the deadline clonexec still forwards signals: a program that
+# ignores the timeout's signal can still be stopped through clonexec.
+"$CX" --timeout 0.2 -- sh -c 'trap "" TERM; : > "$0/ready"; exec sleep 100' "$T" 2>/dev/null &
+cx=$!
+( sleep 20; kill -KILL "$cx" 2>/dev/null ) &
+guard=$!
+wait_for "$T/ready"
+sleep 0.5
+kill -USR1 "$cx"
+wait "$cx"
+is "$?" 124 "after the deadline a forwarded SIGUSR1 still ends it: 124"
+kill "$guard" 2>/dev/null
+rm -f "$T/ready"
+
 run --timeout 0.2 --timeout-signal INT --json -- sleep 100
 is "$rc" 124 "--timeout-signal INT: exit 124"
 if [ -n "$have_jq" ]; then

@@ -5,7 +5,7 @@
  * No handler, no signalfd, no race.
  */
 #include <errno.h>
-#include <limits.h>
+#include <stdint.h>
 #include <signal.h>
 #include <string.h>
 #include <time.h>
@@ -42,21 +42,45 @@ static long long now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* The deadline passed: the library sends the signal, waits the grace
- * period and sends SIGKILL (forwarding pauses meanwhile: the child is being
- * stopped anyway). */
-static int expire(struct cx_process *p, const struct cli_deadline *d, struct cx_status *ret_status)
+/* Where a deadline's signals go: the child, and its group or its cgroup. */
+static void send(struct cx_process *p, int sig, unsigned int flags)
 {
-	int grace = d->kill_after_ms <= 0 ? -1 : d->kill_after_ms > INT_MAX ? -1
-										  : (int)d->kill_after_ms;
+	if (flags & CX_WAIT_TREE)
+		cx_process_kill_tree(p, sig);
+	/* The child leads its group and is not reaped: the group is its pid. */
+	if (flags & CX_WAIT_PGROUP)
+		kill(-cx_process_pid(p), sig);
+	cx_process_signal(p, sig);
+}
 
-	return cx_process_wait_deadline(p, 0, d->sig, grace, d->flags, ret_status);
+/*
+ * The stages of cx_process_wait_deadline(3), in this loop so that signals
+ * are still forwarded after the deadline (a ^C then still reaches a child
+ * that ignores the timeout's signal): at the deadline the signal, after
+ * the grace period SIGKILL.
+ */
+struct stages {
+	long long at;        /* next stage, monotonic ms; -1: none */
+	uint32_t done;       /* CX_SUPERVISION_* reached */
+};
+
+static void next_stage(struct cx_process *p, const struct cli_deadline *d, struct stages *s)
+{
+	if (!s->done) {
+		s->done = CX_SUPERVISION_TIMED_OUT;
+		send(p, d->sig, d->flags);
+		s->at = d->kill_after_ms > 0 && d->sig != SIGKILL ? now_ms() + d->kill_after_ms : -1;
+	} else {
+		s->done |= CX_SUPERVISION_KILLED;
+		send(p, SIGKILL, d->flags);
+		s->at = -1;
+	}
 }
 
 int cli_wait(struct cx_process *p, int same_pgrp, const struct cli_deadline *d,
 	     struct cx_status *ret_status)
 {
-	long long deadline = d && d->timeout_ms > 0 ? now_ms() + d->timeout_ms : -1;
+	struct stages st = { d && d->timeout_ms > 0 ? now_ms() + d->timeout_ms : -1, 0 };
 	sigset_t set;
 	int r;
 
@@ -66,12 +90,14 @@ int cli_wait(struct cx_process *p, int same_pgrp, const struct cli_deadline *d,
 		siginfo_t si;
 		int sig;
 
-		if (deadline >= 0) {
-			long long left = deadline - now_ms();
+		if (st.at >= 0) {
+			long long left = st.at - now_ms();
 			struct timespec ts;
 
-			if (left <= 0)
-				return expire(p, d, ret_status);
+			if (left <= 0) {
+				next_stage(p, d, &st);
+				continue;
+			}
 			ts.tv_sec = (time_t)(left / 1000);
 			ts.tv_nsec = (long)(left % 1000) * 1000000;
 			sig = sigtimedwait(&set, &si, &ts);
@@ -84,18 +110,24 @@ int cli_wait(struct cx_process *p, int same_pgrp, const struct cli_deadline *d,
 			if (errno == EINTR)
 				continue;
 			/* Cannot happen with a valid set; wait without forwarding. */
-			return cx_process_wait(p, -1, ret_status);
+			r = cx_process_wait(p, -1, ret_status);
+			break;
 		}
 		if (sig == SIGCHLD) {
 			/* Any child of ours may have sent it (one we inherited
 			 * through exec, too): ask about ours only. */
 			r = cx_process_wait(p, 0, ret_status);
 			if (r != -ETIMEDOUT)
-				return r;
+				break;
 			continue;
 		}
 		if (si.si_code == SI_KERNEL && same_pgrp)
 			continue;
 		cx_process_signal(p, sig);
 	}
+	if (r == 0 && st.done && ret_status) {
+		ret_status->supervision = st.done;
+		ret_status->timeout_signal = d->sig;
+	}
+	return r;
 }
