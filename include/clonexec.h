@@ -147,6 +147,25 @@ enum cx_attr_flag {
 	/* Landlock rights the kernel's ABI lacks are an error (default: best
 	 * effort, they are left out, and no Landlock at all is no error). */
 	CX_ATTR_LANDLOCK_STRICT = 1ULL << 36,
+	/* 0.2, issue 11: resources (see "Resources and time" in cx_spawn(3)).
+	 * These run before the credential change and before any unshare or
+	 * chroot: raising a priority needs privilege (CAP_SYS_NICE,
+	 * CAP_SYS_RESOURCE) in the initial user namespace, which the child
+	 * has only until then. */
+	/* The nice value is nice (-20..19; setpriority). */
+	CX_ATTR_NICE = 1ULL << 40,
+	/* The scheduling policy is sched_policy with sched_priority
+	 * (sched_setattr); the nice value stays (or is nice with CX_ATTR_NICE). */
+	CX_ATTR_SCHED = 1ULL << 41,
+	/* With CX_ATTR_SCHED: SCHED_FLAG_RESET_ON_FORK (the child's children
+	 * start with the default policy and a nice value of at least 0). */
+	CX_ATTR_SCHED_RESET_ON_FORK = 1ULL << 42,
+	/* The CPU affinity is the set cpus (cpus_size bytes). */
+	CX_ATTR_CPUS = 1ULL << 43,
+	/* The I/O priority is ioprio_class and ioprio_level (ioprio_set). */
+	CX_ATTR_IOPRIO = 1ULL << 44,
+	/* /proc/self/oom_score_adj is oom_score_adj (-1000..1000). */
+	CX_ATTR_OOM_SCORE_ADJ = 1ULL << 45,
 };
 
 /* Namespace flags for cloneflags and unshareflags: the kernel's CLONE_NEW*
@@ -159,6 +178,28 @@ enum cx_attr_flag {
 #define CX_NEWUSER 0x10000000ULL   /* CLONE_NEWUSER */
 #define CX_NEWPID 0x20000000ULL    /* CLONE_NEWPID */
 #define CX_NEWNET 0x40000000ULL    /* CLONE_NEWNET */
+/* Scheduling policies for sched_policy: the kernel's SCHED_* values (glibc
+ * names SCHED_BATCH and SCHED_IDLE only with _GNU_SOURCE). */
+#define CX_SCHED_OTHER 0
+#define CX_SCHED_FIFO 1
+#define CX_SCHED_RR 2
+#define CX_SCHED_BATCH 3
+#define CX_SCHED_IDLE 5
+
+/* I/O scheduling classes for ioprio_class (the kernel's IOPRIO_CLASS_*). */
+#define CX_IOPRIO_CLASS_NONE 0
+#define CX_IOPRIO_CLASS_RT 1
+#define CX_IOPRIO_CLASS_BE 2
+#define CX_IOPRIO_CLASS_IDLE 3
+
+/* One limit of the child's own cgroup: value is written to the control
+ * file of that name ("memory.max" = "1073741824", "pids.max" = "64",
+ * "cpu.max" = "50000 100000"). */
+struct cx_cgroup_limit {
+	const char *file;
+	const char *value;
+};
+
 #define CX_NAMESPACE_FLAGS (CX_NEWTIME | CX_NEWNS | CX_NEWCGROUP | CX_NEWUTS | CX_NEWIPC | \
 			    CX_NEWUSER | CX_NEWPID | CX_NEWNET)
 
@@ -236,6 +277,26 @@ struct cx_attr {
 					* 0: every right the kernel knows */
 	int64_t monotonic_offset;      /* seconds, for a time namespace from unshareflags */
 	int64_t boottime_offset;
+	/* 0.2, issue 11: resources and time */
+	int nice;                 /* CX_ATTR_NICE: -20..19 */
+	int sched_policy;         /* CX_ATTR_SCHED: CX_SCHED_* */
+	int sched_priority;       /* CX_ATTR_SCHED: 1..99 for FIFO and RR, else 0 */
+	int ioprio_class;         /* CX_ATTR_IOPRIO: CX_IOPRIO_CLASS_* */
+	int ioprio_level;         /* CX_ATTR_IOPRIO: 0..7 (RT, BE); 0 for NONE, IDLE */
+	int oom_score_adj;        /* CX_ATTR_OOM_SCORE_ADJ: -1000..1000 */
+	/* CX_ATTR_CPUS: bit n of the set is CPU n, in the layout of
+	 * sched_setaffinity's mask (a cpu_set_t, or one from CPU_ALLOC with
+	 * cpus_size = CPU_ALLOC_SIZE(n)): any number of CPUs. */
+	const unsigned long *cpus;
+	size_t cpus_size;         /* bytes, a multiple of sizeof(unsigned long) */
+	/* A cgroup v2 of the child's own: when set, the spawn creates a new
+	 * uniquely named cgroup in this directory, writes cgroup_limits into
+	 * it, starts the child there (CLONE_INTO_CGROUP); the handle can kill
+	 * everything in it (cx_process_kill_tree) and removes it at release.
+	 * Not with CX_ATTR_CGROUP. */
+	const char *cgroup_parent;
+	const struct cx_cgroup_limit *cgroup_limits;
+	unsigned int ncgroup_limits;
 };
 
 /* Declare a struct cx_attr with its size set: CX_ATTR(a, .dir = "/tmp"); */
@@ -294,6 +355,14 @@ enum cx_step {
 	CX_STEP_LANDLOCK_RULESET,  /* "make landlock ruleset" (parent) */
 	CX_STEP_LANDLOCK,          /* "landlock restrict" */
 	CX_STEP_SECCOMP,           /* "install seccomp filter" */
+	/* 0.2, issue 11: resources and time */
+	CX_STEP_CGROUP_CREATE,     /* "create cgroup": mkdir in cgroup_parent */
+	CX_STEP_CGROUP_LIMIT,      /* "write cgroup limit" */
+	CX_STEP_NICE,              /* "set nice" */
+	CX_STEP_SCHED,             /* "set scheduling policy" (sched_setattr) */
+	CX_STEP_CPUS,              /* "set CPU affinity" */
+	CX_STEP_IOPRIO,            /* "set I/O priority" */
+	CX_STEP_OOM_SCORE_ADJ,     /* "write oom_score_adj" */
 	CX_STEP_MAX_
 };
 
@@ -317,7 +386,34 @@ struct cx_status {
 	int signal;        /* the killing signal, or 0 */
 	int core_dumped;
 	struct rusage rusage; /* of the child (and its reaped descendants) */
-	uint64_t reserved[4];
+	/* 0.2: how a supervised wait ended (cx_process_wait_deadline) and what
+	 * the child's own cgroup (attr.cgroup_parent) counted when the child
+	 * was reaped; all zero otherwise. */
+	uint32_t supervision;       /* enum cx_supervision bits */
+	int32_t timeout_signal;     /* the signal sent at the deadline, or 0 */
+	uint32_t cgroup_oom_kill;   /* memory.events oom_kill: processes the OOM killer ended */
+	uint32_t cgroup_oom;        /* memory.events oom: allocations that hit memory.max */
+	uint32_t cgroup_memory_max; /* memory.events max: times usage reached memory.max */
+	uint32_t cgroup_pids_max;   /* pids.events max: forks refused at pids.max */
+	uint64_t reserved[1];
+};
+
+/* cx_status.supervision */
+enum cx_supervision {
+	/* The deadline passed: timeout_signal was sent. */
+	CX_SUPERVISION_TIMED_OUT = 1 << 0,
+	/* The grace period passed too: SIGKILL was sent. */
+	CX_SUPERVISION_KILLED = 1 << 1,
+};
+
+/* Flags for cx_process_wait_deadline(). */
+enum cx_wait_flag {
+	/* Signal the child's process group (the child must lead it: SETSID,
+	 * SETPGID with pgid 0, FOREGROUND), not only the child. */
+	CX_WAIT_PGROUP = 1 << 0,
+	/* Signal every process in the child's own cgroup
+	 * (cx_process_kill_tree); needs attr.cgroup_parent. */
+	CX_WAIT_TREE = 1 << 1,
 };
 
 struct cx_process;
@@ -398,8 +494,31 @@ CX_EXPORT int cx_process_wait(struct cx_process *process, int timeout_ms,
 /* Send sig through the pidfd (no pid-reuse race); -ESRCH once reaped. */
 CX_EXPORT int cx_process_signal(struct cx_process *process, int sig);
 
+/*
+ * Wait for the child with a deadline, then escalate: after timeout_ms
+ * (< 0: never) send sig (to the child, its process group or its cgroup as
+ * flags say); if it is still running grace_ms later (< 0: wait forever),
+ * SIGKILL. Returns once the child is reaped; the status tells in
+ * supervision which happened.
+ */
+CX_EXPORT int cx_process_wait_deadline(struct cx_process *process, int timeout_ms, int sig,
+				       int grace_ms, unsigned int flags,
+				       struct cx_status *ret_status);
+
+/* The child's own cgroup (attr.cgroup_parent): its directory, or NULL. */
+CX_EXPORT const char *cx_process_cgroup(const struct cx_process *process);
+
+/* Send sig to every process in the child's own cgroup: SIGKILL by
+ * cgroup.kill (Linux 5.14), otherwise (or for another signal) freeze the
+ * cgroup, signal each pid of cgroup.procs and thaw it. -ENOMEDIUM without a
+ * cgroup of its own. */
+CX_EXPORT int cx_process_kill_tree(struct cx_process *process, int sig);
+
 /* Close the pidfd and free the handle. A child not yet waited for stays
- * the caller's child (reap it with waitpid on cx_process_pid()). */
+ * the caller's child (reap it with waitpid on cx_process_pid()). With a
+ * cgroup of its own (attr.cgroup_parent) release removes it once it is
+ * empty (after cx_process_kill_tree it waits for the killed to be gone);
+ * one still in use is left in place. */
 CX_EXPORT void cx_process_release(struct cx_process *process);
 
 /* prlimit(1)'s name of an RLIMIT_* resource ("nofile"), or NULL. */

@@ -13,10 +13,21 @@
 #include "internal.h"
 
 #define CX_ATTR_SIZE_VER0 sizeof(struct cx_attr)
-#define CX_ATTR_ALL_FLAGS                                                                    \
-	(((CX_ATTR_UMASK << 1) - 1) | CX_ATTR_JOIN_PIDFD | CX_ATTR_CAP_BOUNDING |            \
-	 CX_ATTR_CAP_INHERITABLE | CX_ATTR_CAP_KEEP | CX_ATTR_SECUREBITS | CX_ATTR_LANDLOCK_FD | \
-	 CX_ATTR_LANDLOCK_STRICT)
+#define CX_ATTR_ALL_FLAGS (CX_ATTR_FLAGS_0_1 | CX_ATTR_FLAGS_ISSUE10 | CX_ATTR_FLAGS_ISSUE11)
+#define CX_ATTR_FLAGS_0_1                                                          \
+	(CX_ATTR_SETSID | CX_ATTR_SETPGID | CX_ATTR_FOREGROUND | CX_ATTR_SETCTTY |      \
+	 CX_ATTR_NOCTTY | CX_ATTR_PTRACE | CX_ATTR_CREDENTIAL | CX_ATTR_NO_SETGROUPS |  \
+	 CX_ATTR_SETGROUPS_ALLOW | CX_ATTR_CLOSE_OTHER_FDS | CX_ATTR_KEEP_PROPAGATION |  \
+	 CX_ATTR_CGROUP | CX_ATTR_SIGMASK | CX_ATTR_SIGDEFAULT | CX_ATTR_REQUIRE_PIDFD | \
+	 CX_ATTR_NO_NEW_PRIVS | CX_ATTR_UMASK)
+/* 0.2, issue 10 */
+#define CX_ATTR_FLAGS_ISSUE10                                                            \
+	(CX_ATTR_JOIN_PIDFD | CX_ATTR_CAP_BOUNDING | CX_ATTR_CAP_INHERITABLE |            \
+	 CX_ATTR_CAP_KEEP | CX_ATTR_SECUREBITS | CX_ATTR_LANDLOCK_FD | CX_ATTR_LANDLOCK_STRICT)
+/* 0.2, issue 11 */
+#define CX_ATTR_FLAGS_ISSUE11                                                     \
+	(CX_ATTR_NICE | CX_ATTR_SCHED | CX_ATTR_SCHED_RESET_ON_FORK | CX_ATTR_CPUS |   \
+	 CX_ATTR_IOPRIO | CX_ATTR_OOM_SCORE_ADJ)
 #define CX_CGROUP2_MAGIC 0x63677270 /* CGROUP2_SUPER_MAGIC */
 
 int cx_check_fail(struct cx_error *err, int error, const char *fmt, ...)
@@ -101,9 +112,13 @@ int cx_check(const char *path, char *const argv[], const struct cx_attr *attr,
 {
 	static int (*const checks[])(const struct cx_attr *, struct cx_error *) = {
 		cx_check_namespaces, cx_check_files, cx_check_terminal, cx_check_credential,
-		check_cgroup, check_misc, cx_check_rlimits,
+		/* issue 11's own cgroup first: it says when CX_ATTR_CGROUP is
+		 * not to be there at all */
+		cx_check_cgroup, check_cgroup, check_misc, cx_check_rlimits,
 		/* issue 10 */
 		cx_check_join, cx_check_caps, cx_check_seccomp, cx_check_landlock,
+		/* issue 11 */
+		cx_check_resources,
 	};
 	int r;
 

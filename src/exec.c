@@ -82,10 +82,10 @@ int cx_execp(const char *file, char *const argv[], char *const envp[],
 	return exec_in_place(file, CX_PLAN_SEARCH, argv, envp, attr, ret_error);
 }
 
-void cx_describe_cgroup(struct cx_buf *b, const struct cx_plan *plan, const struct cx_op *op,
-			int verbose)
+void cx_describe_join_cgroup(struct cx_buf *b, const struct cx_plan *plan,
+			     const struct cx_op *op, int verbose)
 {
 	(void)plan;
 	(void)verbose;
-	cx_put(b, "fd %d", op->cgroup.fd);
+	cx_put(b, "fd %d", op->join_cgroup.fd);
 }

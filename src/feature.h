@@ -32,5 +32,8 @@ int cx_cap_last(void);
 /* 0.2, issue 10: the kernel's Landlock ABI version, 0 when it has none
  * (or it is disabled, or valgrind does not know the system call). */
 int cx_landlock_abi(void);
+/* The highest CPU number this machine may have (/sys/devices/system/cpu/
+ * possible; the configured count when unreadable). */
+int cx_cpu_last(void);
 
 #endif

@@ -98,3 +98,31 @@ int cx_landlock_abi(void)
 	atomic_store_explicit(&cached, abi, memory_order_relaxed);
 	return abi;
 }
+
+/* The highest possible CPU: the last number of
+ * /sys/devices/system/cpu/possible ("0-1", "0-3,8-11"), read once. */
+int cx_cpu_last(void)
+{
+	static atomic_int cached = -1;
+	int last = atomic_load_explicit(&cached, memory_order_relaxed);
+	char buf[256] = "";
+	ssize_t n = 0;
+	int fd;
+
+	if (last >= 0)
+		return last;
+	fd = open("/sys/devices/system/cpu/possible", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+	}
+	while (n > 0 && (buf[n - 1] < '0' || buf[n - 1] > '9'))
+		buf[--n] = '\0';
+	while (n > 0 && buf[n - 1] >= '0' && buf[n - 1] <= '9')
+		n--;
+	last = buf[n] ? atoi(buf + n) : (int)sysconf(_SC_NPROCESSORS_CONF) - 1;
+	if (last < 0)
+		last = 0;
+	atomic_store_explicit(&cached, last, memory_order_relaxed);
+	return last;
+}

@@ -124,8 +124,8 @@ struct cx_op_dup {
 	const int *parked;  /* place: the parked copy to read, or NULL: from */
 };
 
-/* JOIN_CGROUP */
-struct cx_op_cgroup {
+/* JOIN_CGROUP (cx_exec) */
+struct cx_op_join_cgroup {
 	int fd;             /* the cgroup v2 directory */
 };
 
@@ -169,6 +169,45 @@ struct cx_op_ruleset {
 	int abi;
 };
 
+/* 0.2, issue 11: resources and time (resources.c, cgroup.c) */
+/* NICE */
+struct cx_op_nice {
+	int nice;
+};
+
+/* SCHED: what goes into the kernel's struct sched_attr */
+struct cx_op_sched {
+	int policy;
+	int priority;
+	int nice;           /* kept: the child's nice value, CX_ATTR_NICE or the caller's */
+	uint64_t flags;     /* SCHED_FLAG_RESET_ON_FORK */
+};
+
+/* CPUS */
+struct cx_op_cpus {
+	const unsigned long *mask;
+	size_t size;        /* bytes */
+};
+
+/* IOPRIO */
+struct cx_op_ioprio {
+	int value;          /* class << 13 | level */
+};
+
+/* OOM_SCORE_ADJ: the text the child writes */
+struct cx_op_oom {
+	int value;
+	int len;
+	char text[12];
+};
+
+/* CGROUP_CREATE, CGROUP_LIMIT (the parent's, before the clone) */
+struct cx_op_cgroup {
+	const char *parent;     /* CREATE */
+	const char *file;       /* LIMIT */
+	const char *value;
+};
+
 struct cx_op {
 	uint8_t step;      /* enum cx_step: names the payload */
 	uint8_t who;       /* enum cx_who */
@@ -190,12 +229,18 @@ struct cx_op {
 		struct cx_op_close_others close_others;
 		struct cx_op_dup dup;
 		struct cx_op_exec exec;
-		struct cx_op_cgroup cgroup;
+		struct cx_op_join_cgroup join_cgroup;
 		struct cx_op_setns setns;
 		struct cx_op_bits bits;
 		struct cx_op_capsets capsets;
 		struct cx_op_seccomp seccomp;
 		struct cx_op_ruleset ruleset;
+		struct cx_op_nice nice;
+		struct cx_op_sched sched;
+		struct cx_op_cpus cpus;
+		struct cx_op_ioprio ioprio;
+		struct cx_op_oom oom;
+		struct cx_op_cgroup cgroup;
 	};
 };
 
@@ -360,6 +405,21 @@ int cx_join_takes_pid(const struct cx_attr *a);
 void cx_join_add_time(struct cx_plan *plan);
 /* userns-why.c: after a failure, why the kernel refused a user namespace */
 void cx_userns_why(const struct cx_plan *plan, struct cx_error *err);
+/* 0.2, issue 11. resources.c: nice, scheduling, CPUs, I/O priority, OOM
+ * score (child ops before the credential change); cgroup.c: the child's
+ * own cgroup (parent ops before the clone). */
+int cx_check_resources(const struct cx_attr *a, struct cx_error *err);
+int cx_resources_count(const struct cx_attr *a);
+void cx_resources_add(struct cx_plan *plan);
+int cx_check_cgroup(const struct cx_attr *a, struct cx_error *err);
+int cx_cgroup_count(const struct cx_attr *a);
+void cx_cgroup_add(struct cx_plan *plan);
+struct cx_process;
+/* Create the cgroup and write its limits (the plan's parent ops); the
+ * plan's clone then goes into it and the handle owns it. */
+int cx_cgroup_setup(struct cx_plan *plan, struct cx_process *proc, struct cx_error *err);
+/* A spawn that failed: remove the cgroup setup made. */
+void cx_cgroup_discard(struct cx_process *proc);
 
 /* child/run.c: runs in the child; returns only on failure (the exit code). */
 int cx_child_main(void *plan);
@@ -423,9 +483,18 @@ void cx_describe_capsets(struct cx_buf *, const struct cx_plan *, const struct c
 void cx_describe_seccomp(struct cx_buf *, const struct cx_plan *, const struct cx_op *, int);
 void cx_describe_ruleset(struct cx_buf *, const struct cx_plan *, const struct cx_op *, int);
 
+/* 0.2, issue 11: resources.c, cgroup.c */
+void cx_describe_nice(struct cx_buf *, const struct cx_plan *, const struct cx_op *, int);
+void cx_describe_cgroup(struct cx_buf *, const struct cx_plan *, const struct cx_op *, int);
+void cx_describe_sched(struct cx_buf *, const struct cx_plan *, const struct cx_op *, int);
+void cx_describe_cpus(struct cx_buf *, const struct cx_plan *, const struct cx_op *, int);
+void cx_describe_ioprio(struct cx_buf *, const struct cx_plan *, const struct cx_op *, int);
+void cx_describe_oom(struct cx_buf *, const struct cx_plan *, const struct cx_op *, int);
+
 /* exec.c: what cannot be done without a new process */
 int cx_check_in_place(const struct cx_attr *a, struct cx_error *err);
-void cx_describe_cgroup(struct cx_buf *, const struct cx_plan *, const struct cx_op *, int);
+void cx_describe_join_cgroup(struct cx_buf *, const struct cx_plan *, const struct cx_op *,
+			     int);
 
 /* lookup.c */
 int cx_lookup(const char *file, const struct cx_attr *attr, char *buf, size_t len,

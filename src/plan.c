@@ -40,7 +40,7 @@ static void add_clone_op(struct cx_plan *plan)
 		/* What the clone would have done, the caller does itself. */
 		plan->clone_op = -1;
 		if (a->flags & CX_ATTR_CGROUP)
-			cx_plan_child(plan, CX_STEP_JOIN_CGROUP)->cgroup.fd = a->cgroup_fd;
+			cx_plan_child(plan, CX_STEP_JOIN_CGROUP)->join_cgroup.fd = a->cgroup_fd;
 		return;
 	}
 	if (a->pdeathsig)
@@ -72,6 +72,7 @@ static void add_ops(struct cx_plan *plan)
 	struct cx_op *op;
 
 	cx_landlock_add_parent(plan);
+	cx_cgroup_add(plan);
 	add_clone_op(plan);
 	cx_plan_child(plan, CX_STEP_RESET_SIGNALS);
 	/* Joined first (entering a user namespace resets the securebits that
@@ -82,6 +83,8 @@ static void add_ops(struct cx_plan *plan)
 	cx_session_add_early(plan);
 	/* After TIOCSPGRP: a background child would get SIGTTOU for it. */
 	cx_plan_child(plan, CX_STEP_SIGMASK);
+	/* Before unshare, chroot and setuid: see resources.c. */
+	cx_resources_add(plan);
 	cx_ns_add_unshare(plan);
 	cx_join_add_time(plan);
 	if (a->chroot)
@@ -108,14 +111,15 @@ static void add_ops(struct cx_plan *plan)
 static int max_ops(const struct cx_attr *a)
 {
 	return 32 + cx_limits_count(a) + cx_cred_count(a) + cx_fdplan_count(a) +
-	       cx_join_count(a);
+	       cx_join_count(a) + cx_resources_count(a) + cx_cgroup_count(a);
 }
 
 static void choose_mode(struct cx_plan *plan, unsigned int how)
 {
 	const struct cx_attr *a = &plan->attr;
 
-	plan->clone3_only = (a->flags & CX_ATTR_CGROUP) || (a->cloneflags & CX_NEWTIME);
+	plan->clone3_only = (a->flags & CX_ATTR_CGROUP) || a->cgroup_parent ||
+			    (a->cloneflags & CX_NEWTIME);
 	if (how & CX_PLAN_IN_PLACE)
 		plan->mode = CX_MODE_IN_PLACE;
 	else if (!cx_feature(CX_FEAT_VM_SHARED))

@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "internal.h"
 #include "process.h"
 
@@ -67,6 +68,8 @@ static int collect(struct cx_process *p, int options, struct cx_status *ret_stat
 		st.signal = si.si_status;
 		st.core_dumped = si.si_code == CLD_DUMPED;
 	}
+	if (p->cgroup)
+		cx_cgroup_status(p->cgroup, &st);
 	if (ret_status)
 		*ret_status = st;
 	return 0;
@@ -150,5 +153,7 @@ void cx_process_release(struct cx_process *p)
 		return;
 	if (p->pidfd >= 0)
 		close(p->pidfd);
+	if (p->cgroup)
+		cx_cgroup_release(p->cgroup);
 	free(p);
 }

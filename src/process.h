@@ -8,6 +8,7 @@ struct cx_process {
 	pid_t pid;
 	int pidfd;     /* owned; -1 without pidfd support */
 	int reaped;
+	struct cx_cgroup *cgroup; /* issue 11: its own cgroup (cgroup.c), or NULL */
 };
 
 struct cx_process *cx_process_new(void);

@@ -362,11 +362,15 @@ static int spawn(const char *path, int search, char *const argv[], char *const e
 		cx_error_set(err, CX_STEP_PREPARE, ENOMEM, 0, "process handle");
 		return -ENOMEM;
 	}
-	r = spawn_run(&plan, proc, err);
-	if (r < 0)
-		cx_userns_why(&plan, err); /* issue 10: why a user namespace was refused */
+	r = cx_cgroup_setup(&plan, proc, err);
+	if (r == 0) {
+		r = spawn_run(&plan, proc, err);
+		if (r < 0)
+			cx_userns_why(&plan, err); /* issue 10: why a user namespace was refused */
+	}
 	cx_plan_release(&plan);
 	if (r < 0) {
+		cx_cgroup_discard(proc);
 		free(proc);
 		return r;
 	}

@@ -42,7 +42,7 @@ const struct cx_step_info cx_steps[CX_STEP_MAX_] = {
 	[CX_STEP_SETCTTY] = { "set controlling terminal", cx_describe_fd },
 	[CX_STEP_PTRACE] = { "ptrace traceme", NULL },
 	[CX_STEP_EXECVE] = { "execve", cx_describe_exec },
-	[CX_STEP_JOIN_CGROUP] = { "join cgroup", cx_describe_cgroup },
+	[CX_STEP_JOIN_CGROUP] = { "join cgroup", cx_describe_join_cgroup },
 	/* 0.2, issue 10: join and confine */
 	[CX_STEP_SETNS] = { "setns", cx_describe_setns },
 	[CX_STEP_FORK_PROGRAM] = { "make the program", cx_describe_fork_program },
@@ -53,6 +53,14 @@ const struct cx_step_info cx_steps[CX_STEP_MAX_] = {
 	[CX_STEP_LANDLOCK_RULESET] = { "make landlock ruleset", cx_describe_ruleset },
 	[CX_STEP_LANDLOCK] = { "landlock restrict", cx_describe_fd },
 	[CX_STEP_SECCOMP] = { "install seccomp filter", cx_describe_seccomp },
+	/* 0.2, issue 11 */
+	[CX_STEP_CGROUP_CREATE] = { "create cgroup", cx_describe_cgroup },
+	[CX_STEP_CGROUP_LIMIT] = { "write cgroup limit", cx_describe_cgroup },
+	[CX_STEP_NICE] = { "set nice", cx_describe_nice },
+	[CX_STEP_SCHED] = { "set scheduling policy", cx_describe_sched },
+	[CX_STEP_CPUS] = { "set CPU affinity", cx_describe_cpus },
+	[CX_STEP_IOPRIO] = { "set I/O priority", cx_describe_ioprio },
+	[CX_STEP_OOM_SCORE_ADJ] = { "write oom_score_adj", cx_describe_oom },
 };
 
 const char *cx_step_name(int step)

@@ -102,6 +102,22 @@ struct cx_cap_data {
 
 #define CX_CAP_V3 0x20080522
 
+/* sched_setattr's struct sched_attr (SCHED_ATTR_SIZE_VER0: 48 bytes) and
+ * ioprio_set's "who" (neither in every libc's headers). */
+struct cx_sched_attr {
+	uint32_t size;
+	uint32_t sched_policy;
+	uint64_t sched_flags;
+	int32_t sched_nice;
+	uint32_t sched_priority;
+	uint64_t sched_runtime;
+	uint64_t sched_deadline;
+	uint64_t sched_period;
+};
+#define CX_SCHED_FLAG_RESET_ON_FORK 0x01ULL
+#define CX_IOPRIO_WHO_PROCESS 1
+#define CX_IOPRIO_CLASS_SHIFT 13
+
 /* In clone.S: the child runs fn(arg) and exits with its result. */
 long cx_arch_clone(unsigned long flags, void *stack, int *ptid, int *ctid, int (*fn)(void *),
 		   void *arg);

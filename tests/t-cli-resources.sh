@@ -23,6 +23,16 @@ rl --rlimit nofile=:"$soft"
 is "$(field rlimit_nofile "$out")" "$soft:$soft" "--rlimit nofile=:HARD keeps the soft limit"
 rl --rlimit nofile=10 --rlimit nofile=20
 is "$(field rlimit_nofile "$out")" "20:20" "a later --rlimit replaces an earlier one"
+# Sizes as prlimit users write them (issue 11).
+rl --rlimit as=1G
+is "$(field rlimit_as "$out")" "1073741824:1073741824" "--rlimit as=1G"
+rl --rlimit as=1G:2G --rlimit core=4KiB --rlimit stack=8m
+is "$(field rlimit_as "$out")/$(field rlimit_core "$out")/$(field rlimit_stack "$out")" \
+	"1073741824:2147483648/4096:4096/8388608:8388608" "--rlimit with G, KiB, m suffixes, soft and hard"
+for v in 1Q 1GB 1.5G G 16E; do
+	run --rlimit "as=$v" true
+	is "$rc $err" "125 clonexec: --rlimit: 'as=$v' is not NAME=SOFT[:HARD]" "--rlimit as=$v rejected"
+done
 run --rlimit nofile=2000000000 true
 like "$rc $err" "^125 clonexec: setrlimit nofile" "a limit the kernel refuses: 125 naming the step"
 

@@ -58,6 +58,7 @@ struct cli_state {
 	} session;
 	struct {
 		unsigned int nrlimits;
+		unsigned int ncgroup_limits; /* issue 11 */
 	} res;
 	/* issue 10: join and confine */
 	struct cli_caps_state {
@@ -81,6 +82,13 @@ struct cli_state {
 		unsigned int nfds;
 		int time_set;
 	} join;
+	/* issue 11: opt-sched.c, opt-time.c */
+	struct {
+		size_t cpu_words;
+	} sched;
+	struct {
+		int timeout_set, kill_after_set, signal_set;
+	} time;
 };
 
 struct cli_group {
@@ -99,6 +107,8 @@ extern const struct cli_group cli_group_process, cli_group_fd, cli_group_cred, c
 /* issue 10 */
 extern const struct cli_group cli_group_join, cli_group_caps, cli_group_seccomp,
 	cli_group_landlock;
+/* issue 11 */
+extern const struct cli_group cli_group_sched, cli_group_time;
 
 #define CLI_GROUP(title_, opts_, apply_, finish_, cleanup_)                              \
 	{ .title = title_, .opts = opts_, .nopts = sizeof(opts_) / sizeof(opts_[0]),      \

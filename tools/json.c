@@ -107,17 +107,46 @@ static double seconds(struct timeval tv)
 	return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
 }
 
-void cli_json_status(int fd, pid_t pid, const struct cx_status *st, double wall_s)
+static void put_signal(struct out *o, const char *key, int sig)
+{
+	char name[32];
+
+	put(o, "\"%s\":{\"name\":\"%s\",\"number\":%d},", key,
+	    cli_signal_name(sig, name, sizeof(name)), sig);
+}
+
+/* issue 11: how the deadline went, what the child's own cgroup counted. */
+static void put_supervision(struct out *o, const struct cx_status *st,
+			    const struct cli_json_extra *x)
+{
+	if (x->timeout) {
+		put(o, "\"timeout\":{\"timed_out\":%s,",
+		    st->supervision & CX_SUPERVISION_TIMED_OUT ? "true" : "false");
+		if (st->supervision & CX_SUPERVISION_TIMED_OUT)
+			put_signal(o, "signal", st->timeout_signal);
+		put(o, "\"killed\":%s},", st->supervision & CX_SUPERVISION_KILLED ? "true" : "false");
+	}
+	if (x->cgroup) {
+		put(o, "\"cgroup\":{\"path\":");
+		put_string(o, x->cgroup);
+		put(o, ",\"oom_kill\":%u,\"oom\":%u,\"memory_max\":%u,\"pids_max\":%u,"
+		    "\"tree_killed\":%s},", st->cgroup_oom_kill, st->cgroup_oom,
+		    st->cgroup_memory_max, st->cgroup_pids_max, x->tree_killed ? "true" : "false");
+	}
+}
+
+void cli_json_status(int fd, pid_t pid, const struct cx_status *st, double wall_s,
+		     const struct cli_json_extra *x)
 {
 	struct out o = { .used = 0 };
-	char name[32];
 
 	put(&o, "{\"pid\":%d,", (int)pid);
 	if (st->exited)
 		put(&o, "\"exit_code\":%d,", st->exit_code);
 	else
-		put(&o, "\"signal\":{\"name\":\"%s\",\"number\":%d},",
-		    cli_signal_name(st->signal, name, sizeof(name)), st->signal);
+		put_signal(&o, "signal", st->signal);
+	if (x)
+		put_supervision(&o, st, x);
 	put(&o, "\"core_dumped\":%s,\"wall_s\":%.6f,\"user_s\":%.6f,\"system_s\":%.6f,"
 	    "\"max_rss_kb\":%ld}", st->core_dumped ? "true" : "false", wall_s,
 	    seconds(st->rusage.ru_utime), seconds(st->rusage.ru_stime), st->rusage.ru_maxrss);

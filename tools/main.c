@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -22,6 +23,7 @@
 #define EXIT_FAILED 125
 #define EXIT_CANNOT_RUN 126
 #define EXIT_NOT_FOUND 127
+#define EXIT_TIMED_OUT 124 /* timeout(1)'s */
 
 static void say(const char *msg)
 {
@@ -89,12 +91,35 @@ static void take_back_terminal(int fd, int was_ours)
 	sigprocmask(SIG_SETMASK, &old, NULL);
 }
 
+/* Release the handle, which removes the child's own cgroup if it is
+ * empty; say so when it is not. */
+static void release(struct cx_process *proc)
+{
+	const char *cg = cx_process_cgroup(proc);
+	char path[PATH_MAX], msg[PATH_MAX + 128];
+
+	snprintf(path, sizeof(path), "%s", cg ? cg : "");
+	cx_process_release(proc);
+	if (cg && access(path, F_OK) == 0) {
+		snprintf(msg, sizeof(msg), "cgroup %s left in place: processes remain in it "
+			 "(--kill-tree kills them)", path);
+		say(msg);
+	}
+}
+
 static int run(struct cli_opts *o)
 {
 	extern char **environ;
 	struct cx_process *proc;
 	struct cx_status st;
 	struct cx_error err;
+	struct cli_json_extra extra = { .timeout = o->timeout_ms > 0 };
+	struct cli_deadline deadline = {
+		.timeout_ms = o->timeout_ms,
+		.kill_after_ms = o->kill_after_ms,
+		.sig = o->timeout_signal,
+		.flags = (o->kill_tree ? CX_WAIT_TREE : 0) | (o->timeout_group ? CX_WAIT_PGROUP : 0),
+	};
 	double start = 0;
 	int ctty = -1, ours = 0, r;
 
@@ -130,7 +155,7 @@ static int run(struct cli_opts *o)
 		close(o->attr.cgroup_fd);
 	if (r < 0)
 		return failed(o, &err);
-	r = cli_wait(proc, !o->job_control, &st);
+	r = cli_wait(proc, !o->job_control, &deadline, &st);
 	if (r < 0) {
 		err = (struct cx_error){ .step = CX_STEP_NONE, .error = -r };
 		snprintf(err.object, sizeof(err.object), "wait for pid %d",
@@ -140,9 +165,14 @@ static int run(struct cli_opts *o)
 	}
 	if (o->foreground)
 		take_back_terminal(ctty, ours);
+	if (o->kill_tree)
+		extra.tree_killed = cx_process_kill_tree(proc, SIGKILL) == 0;
+	extra.cgroup = cx_process_cgroup(proc);
 	if (o->json)
-		cli_json_status(o->json_fd, cx_process_pid(proc), &st, now_s() - start);
-	cx_process_release(proc);
+		cli_json_status(o->json_fd, cx_process_pid(proc), &st, now_s() - start, &extra);
+	release(proc);
+	if (st.supervision & CX_SUPERVISION_TIMED_OUT)
+		return EXIT_TIMED_OUT;
 	return st.exited ? st.exit_code : 128 + st.signal;
 }
 

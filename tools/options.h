@@ -53,6 +53,19 @@ struct cli_opts {
 	struct cx_ns_fd *join_fds;    /* fds opened by --join-file, closed by cli_opts_free */
 	unsigned int njoin_open;
 	int join_pidfd;               /* --join, or -1 */
+
+	/* issue 11: resources and time */
+	unsigned long *cpus;              /* --cpus: the mask */
+	struct cx_cgroup_limit *cgroup_limits;
+	struct cli_cgroup_text {          /* --cgroup-limit's FILE, and a size in bytes */
+		char file[128];
+		char bytes[24];
+	} *cgroup_text;
+	long long timeout_ms;             /* --timeout; 0: none */
+	long long kill_after_ms;          /* --kill-after; 0: none */
+	int timeout_signal;               /* --timeout-signal (default SIGTERM) */
+	int timeout_group;                /* the child leads its group: signal all of it */
+	int kill_tree;                    /* --kill-tree */
 };
 
 /*

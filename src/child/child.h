@@ -61,5 +61,11 @@ long cx_run_bounding(const struct cx_plan *plan, const struct cx_op *op);
 long cx_run_cap_sets(const struct cx_plan *plan, const struct cx_op *op);
 long cx_run_landlock(const struct cx_plan *plan, const struct cx_op *op);
 long cx_run_seccomp(const struct cx_plan *plan, const struct cx_op *op);
+/* resources.c (issue 11) */
+long cx_run_nice(const struct cx_plan *plan, const struct cx_op *op);
+long cx_run_sched(const struct cx_plan *plan, const struct cx_op *op);
+long cx_run_cpus(const struct cx_plan *plan, const struct cx_op *op);
+long cx_run_ioprio(const struct cx_plan *plan, const struct cx_op *op);
+long cx_run_oom_score_adj(const struct cx_plan *plan, const struct cx_op *op);
 
 #endif

@@ -7,7 +7,7 @@
 /* "0" moves the writer itself (cgroup v2's cgroup.procs). */
 long cx_run_join_cgroup(const struct cx_plan *plan, const struct cx_op *op)
 {
-	long fd = cx_sys4(SYS_openat, op->cgroup.fd, "cgroup.procs", O_WRONLY | O_CLOEXEC, 0);
+	long fd = cx_sys4(SYS_openat, op->join_cgroup.fd, "cgroup.procs", O_WRONLY | O_CLOEXEC, 0);
 	long r;
 
 	(void)plan;

@@ -65,6 +65,12 @@ static const cx_runner runners[CX_STEP_MAX_] = {
 	[CX_STEP_TIME_OFFSETS] = cx_run_write_file,
 	[CX_STEP_LANDLOCK] = cx_run_landlock,
 	[CX_STEP_SECCOMP] = cx_run_seccomp,
+	/* 0.2, issue 11 */
+	[CX_STEP_NICE] = cx_run_nice,
+	[CX_STEP_SCHED] = cx_run_sched,
+	[CX_STEP_CPUS] = cx_run_cpus,
+	[CX_STEP_IOPRIO] = cx_run_ioprio,
+	[CX_STEP_OOM_SCORE_ADJ] = cx_run_oom_score_adj,
 };
 
 static void report(struct cx_plan *plan, int index, long r)
