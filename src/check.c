@@ -7,12 +7,14 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "internal.h"
 
-#define CX_ATTR_SIZE_VER0 sizeof(struct cx_attr)
-#define CX_ATTR_ALL_FLAGS ((CX_ATTR_UMASK << 1) - 1)
+/* 0.1's struct ended with nrlimits (padded to 8): the 0.2 fields start there. */
+#define CX_ATTR_SIZE_VER0 offsetof(struct cx_attr, mounts)
+#define CX_ATTR_ALL_FLAGS (((CX_ATTR_UMASK << 1) - 1) | CX_ATTR_NEW_ROOT | CX_ATTR_INIT)
 
 int cx_check_fail(struct cx_error *err, int error, const char *fmt, ...)
 {
@@ -83,7 +85,7 @@ int cx_check(const char *path, char *const argv[], const struct cx_attr *attr,
 {
 	static int (*const checks[])(const struct cx_attr *, struct cx_error *) = {
 		cx_check_namespaces, cx_check_files, cx_check_terminal, cx_check_credential,
-		check_misc, cx_check_rlimits,
+		check_misc, cx_check_rlimits, cx_check_mounts,
 	};
 	int r;
 

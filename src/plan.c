@@ -71,6 +71,7 @@ static void add_ops(struct cx_plan *plan)
 	/* After TIOCSPGRP: a background child would get SIGTTOU for it. */
 	cx_plan_child(plan, CX_STEP_SIGMASK);
 	cx_ns_add_unshare(plan);
+	cx_mount_add(plan);
 	if (a->chroot)
 		cx_plan_child(plan, CX_STEP_CHROOT)->path.path = a->chroot;
 	cx_limits_add(plan);
@@ -80,6 +81,7 @@ static void add_ops(struct cx_plan *plan)
 	cx_fdplan_compile(plan, plan->fd_scratch);
 	cx_session_add_late(plan);
 	cx_limits_add_final(plan);
+	cx_mount_add_init(plan);
 	if (a->flags & CX_ATTR_PTRACE)
 		cx_plan_child(plan, CX_STEP_PTRACE);
 	op = cx_plan_child(plan, CX_STEP_EXECVE);
@@ -90,7 +92,8 @@ static void add_ops(struct cx_plan *plan)
 /* Worst case op count: fixed steps and what each concern may add. */
 static int max_ops(const struct cx_attr *a)
 {
-	return 32 + cx_limits_count(a) + cx_cred_count(a) + cx_fdplan_count(a);
+	return 32 + cx_limits_count(a) + cx_cred_count(a) + cx_fdplan_count(a) +
+	       cx_mount_count(a);
 }
 
 static void choose_mode(struct cx_plan *plan)
@@ -98,7 +101,8 @@ static void choose_mode(struct cx_plan *plan)
 	const struct cx_attr *a = &plan->attr;
 
 	plan->clone3_only = (a->flags & CX_ATTR_CGROUP) || (a->cloneflags & CX_NEWTIME);
-	if (!cx_feature(CX_FEAT_VM_SHARED))
+	/* The init outlives the exec: the parent cannot wait for its exec. */
+	if (!cx_feature(CX_FEAT_VM_SHARED) || (a->flags & CX_ATTR_INIT))
 		plan->mode = CX_MODE_COPY;
 	else if (plan->parent_maps)
 		plan->mode = CX_MODE_VM_WAIT;
@@ -131,7 +135,10 @@ static int plan_alloc(struct cx_plan *plan, struct cx_error *err)
 	size_t ops = nops > CX_OPS_INLINE ? (size_t)nops * sizeof(struct cx_op) : 0;
 	size_t lim = cx_limits_storage(a);
 	size_t nfd = (size_t)a->nfiles + 3;
-	char *heap = malloc(ops + lim + nfd * sizeof(int));
+	size_t mnt = a->nmounts || (a->flags & CX_ATTR_NEW_ROOT) ? sizeof(struct cx_mnt_state) : 0;
+	/* rounded up: the mount state after it holds ints */
+	size_t fds = (nfd * sizeof(int) + 7) & ~(size_t)7;
+	char *heap = malloc(ops + lim + fds + mnt + cx_mount_storage(a));
 
 	if (!heap) {
 		cx_error_set(err, CX_STEP_PREPARE, ENOMEM, 0, "plan");
@@ -142,6 +149,8 @@ static int plan_alloc(struct cx_plan *plan, struct cx_error *err)
 		plan->ops = (struct cx_op *)heap;
 	plan->rlim = (struct cx_rlimit64 *)(heap + ops);
 	plan->fd_scratch = (int *)(heap + ops + lim);
+	plan->mnt = (struct cx_mnt_state *)(heap + ops + lim + fds);
+	plan->mnt_strings = (char *)plan->mnt + mnt;
 	plan->cap_ops = nops;
 	return 0;
 }
@@ -171,6 +180,7 @@ int cx_plan_compile(struct cx_plan *plan, const char *path, int search, char *co
 		memcpy(&plan->child_sigmask, &a->sigmask, sizeof(plan->child_sigmask));
 	plan->argv = argv;
 	plan->envp = envp ? envp : environ;
+	cx_mount_imply(plan);
 	r = cx_ns_prepare(plan, err);
 	if (r < 0)
 		return r;

@@ -13,6 +13,7 @@
 #define CLONEXEC_TOOLS_CLI_H
 
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "options.h"
 
@@ -59,6 +60,12 @@ struct cli_state {
 	struct {
 		unsigned int nrlimits;
 	} res;
+	struct { /* 0.2, issue 9: filesystem view */
+		unsigned int n;
+		int size_set, perms_set;
+		uint64_t size;
+		mode_t perms;
+	} mnt;
 };
 
 struct cli_group {
@@ -73,7 +80,7 @@ struct cli_group {
 };
 
 extern const struct cli_group cli_group_process, cli_group_fd, cli_group_cred, cli_group_ns,
-	cli_group_session, cli_group_resources, cli_group_output;
+	cli_group_session, cli_group_resources, cli_group_output, cli_group_mount;
 
 #define CLI_GROUP(title_, opts_, apply_, finish_, cleanup_)                              \
 	{ .title = title_, .opts = opts_, .nopts = sizeof(opts_) / sizeof(opts_[0]),      \

@@ -18,7 +18,7 @@
 
 /* In the order their finish runs and --help lists them. */
 static const struct cli_group *const groups[] = {
-	&cli_group_process, &cli_group_ns, &cli_group_cred, &cli_group_fd,
+	&cli_group_process, &cli_group_ns, &cli_group_mount, &cli_group_cred, &cli_group_fd,
 	&cli_group_session, &cli_group_resources, &cli_group_output,
 };
 
@@ -240,6 +240,7 @@ void cli_opts_free(struct cli_opts *o)
 	free(o->uid_map);
 	free(o->gid_map);
 	free(o->rlimits);
+	free(o->mounts);
 	memset(o, 0, sizeof(*o));
 }
 

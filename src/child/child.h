@@ -51,5 +51,13 @@ long cx_run_dup(const struct cx_plan *plan, const struct cx_op *op);
 long cx_run_keep_fd(const struct cx_plan *plan, const struct cx_op *op);
 long cx_run_close_fd(const struct cx_plan *plan, const struct cx_op *op);
 long cx_run_close_others(const struct cx_plan *plan, const struct cx_op *op);
+/* mount.c: the filesystem view (issue 9) */
+long cx_run_open_root(const struct cx_plan *plan, const struct cx_op *op);
+long cx_run_new_root(const struct cx_plan *plan, const struct cx_op *op);
+long cx_run_mount(const struct cx_plan *plan, const struct cx_op *op);
+long cx_run_pivot_root(const struct cx_plan *plan, const struct cx_op *op);
+long cx_run_set_name(const struct cx_plan *plan, const struct cx_op *op);
+/* init.c */
+long cx_run_init(const struct cx_plan *plan, const struct cx_op *op);
 
 #endif
