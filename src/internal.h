@@ -136,6 +136,7 @@ enum cx_mnt_flag {
 	CX_MNT_MODE = 1 << 2,     /* chmod the target to mode */
 	CX_MNT_LAST = 1 << 3,     /* in place: the last op, which closes the root fd */
 	CX_MNT_IN_DEV = 1 << 4,   /* a piece of a DEV mount: its source is a device */
+	CX_MNT_IN_ROOT = 1 << 5,  /* the source is the target itself (a proc's sys) */
 };
 
 /* OPEN_ROOT, NEW_ROOT, the binds and mounts, MKDIR, SYMLINK, REMOUNT_RO,

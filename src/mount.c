@@ -18,8 +18,9 @@
 
 #define CX_MOUNTS_MAX 65536
 #define CX_HOST_NAME_MAX 64
-/* Ops one DEV mount becomes (see add_dev). */
+/* Ops one DEV mount becomes (see add_dev), one PROC (add_proc). */
 #define CX_DEV_OPS 14
+#define CX_PROC_OPS 5
 #define CX_DATA_MAX 64
 
 static int is_bind(int kind)
@@ -152,7 +153,8 @@ int cx_mount_count(const struct cx_attr *a)
 	int n = 2 + 3; /* root, pivot; hostname, domainname, init */
 
 	for (unsigned int i = 0; i < a->nmounts; i++)
-		n += a->mounts[i].kind == CX_MOUNT_DEV ? CX_DEV_OPS : 1;
+		n += a->mounts[i].kind == CX_MOUNT_DEV ? CX_DEV_OPS :
+		     a->mounts[i].kind == CX_MOUNT_PROC ? CX_PROC_OPS : 1;
 	return n;
 }
 
@@ -164,7 +166,8 @@ size_t cx_mount_storage(const struct cx_attr *a)
 
 	for (unsigned int i = 0; i < a->nmounts; i++) {
 		size_t len = strlen(a->mounts[i].target) + 2 + 16;
-		size_t ops = a->mounts[i].kind == CX_MOUNT_DEV ? CX_DEV_OPS : 1;
+		size_t ops = a->mounts[i].kind == CX_MOUNT_DEV ? CX_DEV_OPS :
+			     a->mounts[i].kind == CX_MOUNT_PROC ? CX_PROC_OPS : 1;
 
 		/* shown, normalized, a symlink's parent; a source or data */
 		n += ops * (3 * len + CX_DATA_MAX);
@@ -294,6 +297,24 @@ static void add_dev(struct cx_plan *plan, struct strings *s, unsigned int index,
 	}
 }
 
+/* A procfs, and bubblewrap's read-only covers of what could change the
+ * host from it (sysctls, sysrq, irq affinity, bus devices), each bound on
+ * itself. */
+static void add_proc(struct cx_plan *plan, struct strings *s, unsigned int index, const char *dir)
+{
+	static const char *const covers[] = { "sys", "sysrq-trigger", "irq", "bus" };
+	const char *base = is_root(dir) ? "" : dir;
+	struct cx_op *op;
+
+	op = add_at(plan, s, CX_STEP_MOUNT_PROC, index, dir);
+	op->mount.source = "proc";
+	for (unsigned int k = 0; k < CX_ARRAY_SIZE(covers); k++) {
+		op = add_at(plan, s, CX_STEP_RO_BIND, index, put(s, "%s/%s", base, covers[k]));
+		op->mount.source = op->mount.shown;
+		op->mount.flags = CX_MNT_IN_ROOT | CX_MNT_TRY;
+	}
+}
+
 static void add_one(struct cx_plan *plan, struct strings *s, unsigned int i)
 {
 	static const struct {
@@ -315,6 +336,10 @@ static void add_one(struct cx_plan *plan, struct strings *s, unsigned int i)
 
 	if (m->kind == CX_MOUNT_DEV) {
 		add_dev(plan, s, i, m->target);
+		return;
+	}
+	if (m->kind == CX_MOUNT_PROC) {
+		add_proc(plan, s, i, m->target);
 		return;
 	}
 	if (m->kind == CX_MOUNT_SYMLINK) {

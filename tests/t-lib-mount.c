@@ -86,6 +86,7 @@ static void t_new_root(void)
 		" touch /usr/cx-x 2>&1; echo w=$?; echo hi > /dev/null && echo null=ok;"
 		" echo x > /tmp/f && echo tmp=ok; test -e /work || echo old=gone;"
 		" sed -n 's|^[0-9]* [0-9]* [0-9:]* / / .* - \\([a-z]*\\) .*|root=\\1|p' /proc/self/mountinfo;"
+		" grep -q ' /proc/sys ro,' /proc/self/mountinfo && echo sys=ro;"
 		" grep -c ' /usr .*ro,' /proc/self/mountinfo",
 		CX_NEWPID | CX_NEWIPC, "new root with proc, dev, tmpfs, mqueue");
 	ok(strstr(out, ". .. bin dev lib lib64 proc sbin tmp usr \n") != NULL,
@@ -96,6 +97,7 @@ static void t_new_root(void)
 	ok(strstr(out, "null=ok") && strstr(out, "tmp=ok"), "/dev/null and /tmp are writable");
 	ok(strstr(out, "old=gone") != NULL, "the old root is not reachable");
 	ok(strstr(out, "root=tmpfs") != NULL, "/ is a tmpfs");
+	ok(strstr(out, "sys=ro") != NULL, "proc: /proc/sys is bound read-only on itself");
 }
 
 static void t_in_place(void)

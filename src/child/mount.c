@@ -180,6 +180,8 @@ static long bind_mount(const struct cx_plan *plan, const struct cx_op *op)
 	if (m->flags & CX_MNT_IN_DEV) {
 		src = st->dev[m->mode];
 		st->dev[m->mode] = -1;
+	} else if (m->flags & CX_MNT_IN_ROOT) {
+		src = open_in(plan, m->target);
 	} else {
 		src = cx_sys4(SYS_openat, AT_FDCWD, m->source, O_PATH | O_CLOEXEC, 0);
 	}
