@@ -56,6 +56,12 @@ static int check_size(const struct cx_attr *attr, struct cx_attr *out, struct cx
 	if (attr->size < CX_ATTR_SIZE_VER0)
 		return cx_check_fail(err, EINVAL,
 				     "attr.size is smaller than any known struct cx_attr");
+	/* Only the end of a released struct: a size in the middle of a field
+	 * is a caller's mistake, not an older caller. */
+	if (attr->size != CX_ATTR_SIZE_VER0 && attr->size < sizeof(*out))
+		return cx_check_fail(err, EINVAL, "attr.size is not the size of a known "
+				     "struct cx_attr (0.1: %zu, 0.2: %zu)",
+				     (size_t)CX_ATTR_SIZE_VER0, sizeof(*out));
 	if (attr->size > sizeof(*out)) {
 		const unsigned char *tail = (const unsigned char *)attr + sizeof(*out);
 
