@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stddef.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -104,7 +105,7 @@ static void t_in_place(void)
 {
 	char d[128], sub[160], link[160], dir[160];
 	CX_ATTR(a);
-	struct cx_mount m[5];
+	struct cx_mount m[6];
 	struct cx_status st;
 	struct cx_error err;
 	char script[1024];
@@ -121,15 +122,18 @@ static void t_in_place(void)
 				  .flags = CX_MOUNT_MODE };
 	m[3] = (struct cx_mount){ .kind = CX_MOUNT_SYMLINK, .source = "a/b", .target = link };
 	m[4] = (struct cx_mount){ .kind = CX_MOUNT_CHMOD, .target = dir, .mode = 0751 };
+	m[5] = (struct cx_mount){ .kind = CX_MOUNT_REMOUNT_RO, .target = d };
 	a.mounts = m;
-	a.nmounts = 5;
+	a.nmounts = 6;
 	snprintf(script, sizeof(script),
-		 "stat -c %%a %s %s %s; readlink %s; grep ' %s ' /proc/self/mountinfo", d, sub, dir,
-		 link, d);
+		 "stat -c %%a %s %s %s; readlink %s; grep ' %s ' /proc/self/mountinfo; touch %s/f 2>&1; true",
+		 d, sub, dir, link, d, d);
 	lt_ran_ok(sh(&a, script, &st, &err), &st, &err, "in place: tmpfs, dir, symlink, chmod");
 	ok(strstr(out, "710\n700\n751\na/b\n") != NULL, "modes and the link text as asked");
 	ok(strstr(out, "tmpfs") && strstr(out, "size=1024k") && strstr(out, "nosuid,nodev"),
 	   "the tmpfs has its size and nosuid,nodev");
+	ok(strstr(out, " ro,nosuid,nodev") && strstr(out, "Read-only file system"),
+	   "remount-ro: the tmpfs is read-only after its contents were made");
 	ok(access(sub, F_OK) < 0, "nothing made in the host's directory under the tmpfs");
 	rmdir(d);
 }
@@ -274,6 +278,21 @@ static void t_bad(void)
 	a.hostname = name;
 	lt_fails("hostname over 64 bytes", "/bin/true", argv, &a, CX_STEP_CHECK, EINVAL);
 	a.hostname = NULL;
+	{
+		/* A 0.1 caller's struct ends before the 0.2 fields. */
+		struct cx_attr old;
+		struct cx_process *p = NULL;
+		struct cx_status st;
+		struct cx_error err;
+
+		memset(&old, 0, sizeof(old));
+		old.size = offsetof(struct cx_attr, mounts);
+		ok(cx_spawn("/bin/true", argv, NULL, &old, &p, &err) == 0 &&
+		   cx_process_wait(p, -1, &st) == 0 && st.exited && st.exit_code == 0,
+		   "a 0.1 struct cx_attr (size %zu) still works", old.size);
+		if (p)
+			cx_process_release(p);
+	}
 	many = calloc(70000, sizeof(*many));
 	for (int i = 0; i < 70000; i++)
 		many[i] = (struct cx_mount){ .kind = CX_MOUNT_DIR, .target = "/x" };
