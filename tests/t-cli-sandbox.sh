@@ -70,7 +70,9 @@ is "$(hostname)" "$(uname -n)" "the host's name unchanged"
 run -p --init -- /bin/sh -c 'echo $$; exit 9'
 is "$out/$rc" "2/9" "--init: the program is pid 2, its status is clonexec's"
 start=$(date +%s)
-timeout 5 "$CX" -r -p --init sleep 20
+# (check-asan: LeakSanitizer's exit-time tracer can hang on the SIGTERM
+# that timeout leaves pending in clonexec, which blocks it: no leak check here.)
+ASAN_OPTIONS=detect_leaks=0 timeout 5 "$CX" -r -p --init sleep 20
 rc=$?
 ok "$([ "$rc" -eq 124 ] && [ $(($(date +%s) - start)) -lt 20 ]; echo $?)" \
 	"timeout's SIGTERM ends an --init sandbox (rc $rc)"
