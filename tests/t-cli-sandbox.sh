@@ -40,7 +40,7 @@ is "$err" "clonexec: bind /nonexistent/src on /srv/x: No such file or directory"
 run "${BOX[@]}" --bind-try /nonexistent/src /srv/x -- /bin/sh -c 'test -e /srv/x || echo skipped'
 is "$out" skipped "--bind-try skips a missing source"
 
-rejects "a relative target" "target 'tmp' is not absolute" "${BOX[@]}" --tmpfs tmp
+rejects "a relative target" "--tmpfs tmp: target .tmp. is not absolute" "${BOX[@]}" --tmpfs tmp
 rejects "an empty target" "target is empty" --tmpfs ""
 rejects "a bad mode" "not an octal mode" --perms 0x7 --dir /x
 rejects "a mode beyond 07777" "beyond 07777" --perms 17777 --dir /x

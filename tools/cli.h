@@ -66,6 +66,7 @@ struct cli_state {
 		uint64_t size;
 		mode_t perms;
 	} mnt;
+	const char *cur_name; /* the long name of the option being applied */
 };
 
 struct cli_group {

@@ -47,6 +47,8 @@ static int failed(const struct cli_opts *o, const struct cx_error *err)
 	char msg[CX_ERROR_OBJECT_MAX + 256];
 
 	cx_error_format(err, msg, sizeof(msg));
+	if (err->step == CX_STEP_CHECK)
+		cli_mount_message(o, msg, sizeof(msg));
 	say(msg);
 	if (o->json)
 		cli_json_error(o->json_fd, cx_step_name(err->step), err->error, msg);

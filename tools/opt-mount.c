@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -62,8 +63,11 @@ static struct cx_mount *add(struct cli_state *s, int kind, const char *src, cons
 	struct cli_opts *o = s->o;
 	struct cx_mount *m;
 
-	if (cli_grow(&o->mounts, s->mnt.n, sizeof(*o->mounts)) < 0)
+	if (cli_grow(&o->mounts, s->mnt.n, sizeof(*o->mounts)) < 0 ||
+	    cli_grow(&o->mount_opts, s->mnt.n, sizeof(*o->mount_opts)) < 0)
 		return NULL;
+	/* optname points into a buffer of the parse: keep the table's name */
+	o->mount_opts[s->mnt.n] = s->cur_name;
 	m = &o->mounts[s->mnt.n++];
 	memset(m, 0, sizeof(*m));
 	m->kind = kind;
@@ -121,6 +125,7 @@ static int apply(struct cli_state *s, const struct cli_opt *op, char *arg, char 
 	unsigned long long v;
 	int r;
 
+	s->cur_name = op->name;
 	switch (op->id) {
 	case OPT_BIND:
 		return add_bind(s, op->extra, arg, arg2);
@@ -171,6 +176,22 @@ static int finish(struct cli_state *s)
 	o->attr.mounts = o->mounts;
 	o->attr.nmounts = s->mnt.n;
 	return 0;
+}
+
+void cli_mount_message(const struct cli_opts *o, char *msg, size_t len)
+{
+	unsigned int i;
+	char *rest;
+	int n = 0;
+
+	if (sscanf(msg, "mounts[%u]: %n", &i, &n) != 1 || n == 0 || i >= o->attr.nmounts ||
+	    !o->mount_opts || !o->mount_opts[i])
+		return;
+	rest = strdup(msg + n);
+	if (!rest)
+		return;
+	snprintf(msg, len, "--%s %s: %s", o->mount_opts[i], o->mounts[i].target, rest);
+	free(rest);
 }
 
 const struct cli_group cli_group_mount = CLI_GROUP("Filesystem view (bubblewrap's options)",

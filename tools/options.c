@@ -241,6 +241,7 @@ void cli_opts_free(struct cli_opts *o)
 	free(o->gid_map);
 	free(o->rlimits);
 	free(o->mounts);
+	free(o->mount_opts);
 	memset(o, 0, sizeof(*o));
 }
 

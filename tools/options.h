@@ -35,6 +35,7 @@ struct cli_opts {
 	struct cx_id_map *uid_map, *gid_map;
 	struct cx_rlimit *rlimits;
 	struct cx_mount *mounts;  /* issue 9: --bind, --tmpfs... in order */
+	const char **mount_opts;  /* the option that made each ("--tmpfs") */
 	size_t nenv, envcap;
 };
 
@@ -47,6 +48,10 @@ struct cli_opts {
 int cli_parse(int argc, char **argv, struct cli_opts *ret, char *errbuf, size_t errlen);
 
 void cli_opts_free(struct cli_opts *opts);
+
+/* A library check message about mounts[i] ("mounts[2]: target ...") in the
+ * words of the option that made it ("--tmpfs tmp: target ..."), in place. */
+void cli_mount_message(const struct cli_opts *opts, char *msg, size_t len);
 
 /* --help: one line per option. */
 void cli_usage(FILE *f);
