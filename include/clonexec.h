@@ -166,6 +166,17 @@ enum cx_attr_flag {
 	CX_ATTR_IOPRIO = 1ULL << 44,
 	/* /proc/self/oom_score_adj is oom_score_adj (-1000..1000). */
 	CX_ATTR_OOM_SCORE_ADJ = 1ULL << 45,
+	/* 0.2, issue 9: filesystem view (bits 24-29) */
+	/* Start from an empty root: a tmpfs that the mounts populate (their
+	 * targets are paths inside it), made the child's / by pivot_root, the
+	 * old root detached. Implies a new mount namespace. */
+	CX_ATTR_NEW_ROOT = 1ULL << 24,
+	/* With a new pid namespace made by clone: pid 1 is a minimal init (a
+	 * copy of the caller, no exec) that forwards signals to the program,
+	 * reaps orphans and exits with the program's status (128+N when a
+	 * signal N killed it). The child is then a copy of the caller (fork),
+	 * not CLONE_VM. Not with PTRACE. */
+	CX_ATTR_INIT = 1ULL << 25,
 };
 
 /* Namespace flags for cloneflags and unshareflags: the kernel's CLONE_NEW*
@@ -202,6 +213,37 @@ struct cx_cgroup_limit {
 
 #define CX_NAMESPACE_FLAGS (CX_NEWTIME | CX_NEWNS | CX_NEWCGROUP | CX_NEWUTS | CX_NEWIPC | \
 			    CX_NEWUSER | CX_NEWPID | CX_NEWNET)
+
+/* 0.2, issue 9: one operation of the mount plan (cx_attr.mounts). */
+enum cx_mount_kind {
+	CX_MOUNT_BIND = 1,     /* source on target, recursive, nosuid, nodev */
+	CX_MOUNT_RO_BIND,      /* as BIND, read-only recursively (submounts too) */
+	CX_MOUNT_DEV_BIND,     /* as BIND, device nodes allowed */
+	CX_MOUNT_TMPFS,        /* a tmpfs (size, mode), nosuid, nodev */
+	CX_MOUNT_PROC,         /* a new procfs, nosuid, nodev, noexec */
+	CX_MOUNT_DEV,          /* a minimal /dev: tmpfs, null zero full random
+				* urandom tty bound, devpts + ptmx, shm, symlinks */
+	CX_MOUNT_MQUEUE,       /* an mqueue filesystem */
+	CX_MOUNT_DIR,          /* a directory (mode), parents made as needed */
+	CX_MOUNT_SYMLINK,      /* a symlink target -> source (the link text) */
+	CX_MOUNT_REMOUNT_RO,   /* make the mount at target read-only (not its
+				* submounts) */
+	CX_MOUNT_CHMOD,        /* chmod target to mode */
+};
+
+enum cx_mount_flag {
+	CX_MOUNT_TRY = 1 << 0,  /* binds: skip the operation when source is missing */
+	CX_MOUNT_MODE = 1 << 1, /* TMPFS, DIR: use mode (default 0755) */
+};
+
+struct cx_mount {
+	int kind;             /* enum cx_mount_kind */
+	unsigned int flags;   /* enum cx_mount_flag */
+	const char *source;   /* binds: a path in the caller's tree; SYMLINK: the link text */
+	const char *target;   /* absolute; inside the new root with CX_ATTR_NEW_ROOT */
+	mode_t mode;          /* CHMOD; TMPFS and DIR with CX_MOUNT_MODE */
+	uint64_t size;        /* TMPFS: bytes, 0: the kernel's default */
+};
 
 /*
  * What the child gets. Zero means "not asked for" for every field; fields
@@ -297,6 +339,15 @@ struct cx_attr {
 	const char *cgroup_parent;
 	const struct cx_cgroup_limit *cgroup_limits;
 	unsigned int ncgroup_limits;
+	/* 0.2, issue 9: filesystem view */
+	/* The mount plan, run in order in the child's new mount namespace (any
+	 * operation implies one), after the namespaces and before chroot. */
+	const struct cx_mount *mounts;
+	unsigned int nmounts;
+	/* For the child's UTS namespace (implied when neither cloneflags nor
+	 * unshareflags has one). */
+	const char *hostname;
+	const char *domainname;
 };
 
 /* Declare a struct cx_attr with its size set: CX_ATTR(a, .dir = "/tmp"); */
@@ -363,6 +414,24 @@ enum cx_step {
 	CX_STEP_CPUS,              /* "set CPU affinity" */
 	CX_STEP_IOPRIO,            /* "set I/O priority" */
 	CX_STEP_OOM_SCORE_ADJ,     /* "write oom_score_adj" */
+	/* 0.2, issue 9: filesystem view */
+	CX_STEP_OPEN_ROOT,         /* "open root": where the mounts resolve (in place) */
+	CX_STEP_NEW_ROOT,          /* "mount new root": the empty tmpfs */
+	CX_STEP_BIND,              /* "bind" */
+	CX_STEP_RO_BIND,           /* "bind read-only" */
+	CX_STEP_DEV_BIND,          /* "bind with devices" */
+	CX_STEP_MOUNT_TMPFS,       /* "mount tmpfs" */
+	CX_STEP_MOUNT_PROC,        /* "mount proc" */
+	CX_STEP_MOUNT_DEVPTS,      /* "mount devpts" */
+	CX_STEP_MOUNT_MQUEUE,      /* "mount mqueue" */
+	CX_STEP_MKDIR,             /* "make directory" */
+	CX_STEP_SYMLINK,           /* "make symlink" */
+	CX_STEP_REMOUNT_RO,        /* "remount read-only" */
+	CX_STEP_CHMOD,             /* "chmod" */
+	CX_STEP_PIVOT_ROOT,        /* "pivot_root" */
+	CX_STEP_SETHOSTNAME,       /* "sethostname" */
+	CX_STEP_SETDOMAINNAME,     /* "setdomainname" */
+	CX_STEP_INIT,              /* "start init": fork the program under pid 1 */
 	CX_STEP_MAX_
 };
 

@@ -7,19 +7,24 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/vfs.h>
 
 #include "internal.h"
 
-#define CX_ATTR_SIZE_VER0 sizeof(struct cx_attr)
-#define CX_ATTR_ALL_FLAGS (CX_ATTR_FLAGS_0_1 | CX_ATTR_FLAGS_ISSUE10 | CX_ATTR_FLAGS_ISSUE11)
+/* 0.1's struct ended with nrlimits (padded to 8): the 0.2 fields start there. */
+#define CX_ATTR_SIZE_VER0 offsetof(struct cx_attr, join_pidfd)
+#define CX_ATTR_ALL_FLAGS                                                          \
+	(CX_ATTR_FLAGS_0_1 | CX_ATTR_FLAGS_ISSUE9 | CX_ATTR_FLAGS_ISSUE10 | CX_ATTR_FLAGS_ISSUE11)
 #define CX_ATTR_FLAGS_0_1                                                          \
 	(CX_ATTR_SETSID | CX_ATTR_SETPGID | CX_ATTR_FOREGROUND | CX_ATTR_SETCTTY |      \
 	 CX_ATTR_NOCTTY | CX_ATTR_PTRACE | CX_ATTR_CREDENTIAL | CX_ATTR_NO_SETGROUPS |  \
 	 CX_ATTR_SETGROUPS_ALLOW | CX_ATTR_CLOSE_OTHER_FDS | CX_ATTR_KEEP_PROPAGATION |  \
 	 CX_ATTR_CGROUP | CX_ATTR_SIGMASK | CX_ATTR_SIGDEFAULT | CX_ATTR_REQUIRE_PIDFD | \
 	 CX_ATTR_NO_NEW_PRIVS | CX_ATTR_UMASK)
+/* 0.2, issue 9 */
+#define CX_ATTR_FLAGS_ISSUE9 (CX_ATTR_NEW_ROOT | CX_ATTR_INIT)
 /* 0.2, issue 10 */
 #define CX_ATTR_FLAGS_ISSUE10                                                            \
 	(CX_ATTR_JOIN_PIDFD | CX_ATTR_CAP_BOUNDING | CX_ATTR_CAP_INHERITABLE |            \
@@ -70,6 +75,12 @@ static int check_size(const struct cx_attr *attr, struct cx_attr *out, struct cx
 	if (attr->size < CX_ATTR_SIZE_VER0)
 		return cx_check_fail(err, EINVAL,
 				     "attr.size is smaller than any known struct cx_attr");
+	/* Only the end of a released struct: a size in the middle of a field
+	 * is a caller's mistake, not an older caller. */
+	if (attr->size != CX_ATTR_SIZE_VER0 && attr->size < sizeof(*out))
+		return cx_check_fail(err, EINVAL, "attr.size is not the size of a known "
+				     "struct cx_attr (0.1: %zu, 0.2: %zu)",
+				     (size_t)CX_ATTR_SIZE_VER0, sizeof(*out));
 	if (attr->size > sizeof(*out)) {
 		const unsigned char *tail = (const unsigned char *)attr + sizeof(*out);
 
@@ -119,6 +130,8 @@ int cx_check(const char *path, char *const argv[], const struct cx_attr *attr,
 		cx_check_join, cx_check_caps, cx_check_seccomp, cx_check_landlock,
 		/* issue 11 */
 		cx_check_resources,
+		/* issue 9 */
+		cx_check_mounts,
 	};
 	int r;
 

@@ -17,6 +17,10 @@ enum cx_feature {
 	/* pidfd_open may be called (valgrind 3.19 warns at every call of a
 	 * syscall it does not know; the answer would be ENOSYS anyway). */
 	CX_FEAT_PIDFD_OPEN,
+	/* 0.2, issue 9: openat2 (Linux 5.6; valgrind 3.19 lacks it) */
+	CX_FEAT_OPENAT2,
+	/* mount_setattr (Linux 5.12) */
+	CX_FEAT_MOUNT_SETATTR,
 	CX_FEAT_MAX_
 };
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Kernel and runtime probes, each made once; see feature.h. */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -27,6 +28,16 @@ static int on_valgrind(void)
 #endif
 }
 
+static int probe_openat2(void)
+{
+	struct cx_open_how how = { .flags = O_PATH | O_CLOEXEC };
+	long fd = cx_sys4(CX_SYS_openat2, AT_FDCWD, "/", &how, sizeof(how));
+
+	if (fd >= 0)
+		close((int)fd);
+	return fd >= 0;
+}
+
 static int probe(enum cx_feature f)
 {
 	switch (f) {
@@ -37,6 +48,11 @@ static int probe(enum cx_feature f)
 	case CX_FEAT_VM_SHARED:
 	case CX_FEAT_PIDFD_OPEN:
 		return !on_valgrind();
+	case CX_FEAT_OPENAT2:
+		return !on_valgrind() && probe_openat2();
+	case CX_FEAT_MOUNT_SETATTR:
+		/* EBADF from a kernel that has it, ENOSYS from one that has not */
+		return !on_valgrind() && cx_sys5(CX_SYS_mount_setattr, -1, "", 0, 0, 0) != -ENOSYS;
 	case CX_FEAT_MAX_:
 		break;
 	}

@@ -208,6 +208,42 @@ struct cx_op_cgroup {
 	const char *value;
 };
 
+/* 0.2, issue 9: the mount plan's ops (src/mount.c, src/child/mount.c). */
+enum cx_mnt_flag {
+	CX_MNT_TRY = 1 << 0,      /* skip when the source is missing */
+	CX_MNT_MODE = 1 << 2,     /* chmod the target to mode */
+	CX_MNT_LAST = 1 << 3,     /* in place: the last op, which closes the root fd */
+	CX_MNT_IN_DEV = 1 << 4,   /* a piece of a DEV mount: its source is a device */
+	CX_MNT_IN_ROOT = 1 << 5,  /* the source is the target itself (a proc's sys) */
+};
+
+/* OPEN_ROOT, NEW_ROOT, the binds and mounts, MKDIR, SYMLINK, REMOUNT_RO,
+ * CHMOD, PIVOT_ROOT */
+struct cx_op_mount {
+	const char *source;   /* binds: host path; SYMLINK: the link text; mounts: fs type */
+	const char *target;   /* relative to the root fd, normalized ("usr/lib"), "" for / */
+	const char *shown;    /* the target as the caller wrote it, for messages */
+	const char *data;     /* mount(2) data ("mode=0755,size=65536"), or NULL */
+	unsigned int mode;
+	unsigned int flags;   /* enum cx_mnt_flag */
+	unsigned int index;   /* position in attr.mounts */
+};
+
+/* What the mount ops share in the child (the one child-written part of
+ * the plan besides the report and the fd plan's scratch). */
+struct cx_mnt_state {
+	int root;             /* fd of the tree targets resolve in */
+	int host;             /* fd of the caller's / (without openat2: chroot back) */
+	int dev[6];           /* a DEV's host nodes, opened before its tmpfs */
+	char path[PATH_MAX + 2]; /* a target's prefix while making its parents */
+};
+
+/* SETHOSTNAME, SETDOMAINNAME, and INIT (name unused) */
+struct cx_op_name {
+	const char *name;
+	int len;
+};
+
 struct cx_op {
 	uint8_t step;      /* enum cx_step: names the payload */
 	uint8_t who;       /* enum cx_who */
@@ -241,6 +277,8 @@ struct cx_op {
 		struct cx_op_ioprio ioprio;
 		struct cx_op_oom oom;
 		struct cx_op_cgroup cgroup;
+		struct cx_op_mount mount;
+		struct cx_op_name name;
 	};
 };
 
@@ -292,6 +330,10 @@ struct cx_plan {
 
 	struct cx_rlimit64 *rlim;  /* values for the setrlimit ops */
 	int *fd_scratch;           /* where the child parked fd plan sources */
+	char *mnt_strings;         /* the mount plan's normalized paths and data */
+	struct cx_mnt_state *mnt;  /* written by the child's mount ops */
+	int mnt_openat2;           /* targets resolve by openat2 (else in a chroot) */
+	int mnt_setattr;           /* mount_setattr exists (recursive read-only) */
 
 	struct cx_op *ops;
 	int nops, cap_ops;
@@ -343,6 +385,14 @@ int cx_check_credential(const struct cx_attr *a, struct cx_error *err);
 int cx_check_rlimits(const struct cx_attr *a, struct cx_error *err);
 int cx_check_files(const struct cx_attr *a, struct cx_error *err);
 int cx_check_terminal(const struct cx_attr *a, struct cx_error *err);
+
+/* mount.c: the filesystem view (issue 9) */
+int cx_check_mounts(const struct cx_attr *a, struct cx_error *err);
+void cx_mount_imply(struct cx_plan *plan);
+int cx_mount_count(const struct cx_attr *a);
+size_t cx_mount_storage(const struct cx_attr *a);
+void cx_mount_add(struct cx_plan *plan);
+void cx_mount_add_init(struct cx_plan *plan);
 
 /* ---- plan.c: the spine ---- */
 enum cx_plan_how {
@@ -495,6 +545,8 @@ void cx_describe_oom(struct cx_buf *, const struct cx_plan *, const struct cx_op
 int cx_check_in_place(const struct cx_attr *a, struct cx_error *err);
 void cx_describe_join_cgroup(struct cx_buf *, const struct cx_plan *, const struct cx_op *,
 			     int);
+void cx_describe_mount(struct cx_buf *, const struct cx_plan *, const struct cx_op *, int);
+void cx_describe_name(struct cx_buf *, const struct cx_plan *, const struct cx_op *, int);
 
 /* lookup.c */
 int cx_lookup(const char *file, const struct cx_attr *attr, char *buf, size_t len,

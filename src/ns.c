@@ -263,7 +263,8 @@ void cx_describe_clone(struct cx_buf *b, const struct cx_plan *plan, const struc
 		cx_put(b, ", CLONE_VM, the child waits for its maps");
 		break;
 	case CX_MODE_COPY:
-		cx_put(b, ", copying the address space (valgrind)");
+		cx_put(b, ", copying the address space (%s)",
+		       (plan->attr.flags & CX_ATTR_INIT) ? "the init outlives the exec" : "valgrind");
 		break;
 	case CX_MODE_IN_PLACE:
 		break;

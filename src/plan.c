@@ -87,6 +87,7 @@ static void add_ops(struct cx_plan *plan)
 	cx_resources_add(plan);
 	cx_ns_add_unshare(plan);
 	cx_join_add_time(plan);
+	cx_mount_add(plan);
 	if (a->chroot)
 		cx_plan_child(plan, CX_STEP_CHROOT)->path.path = a->chroot;
 	cx_limits_add(plan);
@@ -99,6 +100,7 @@ static void add_ops(struct cx_plan *plan)
 	cx_fdplan_compile(plan, plan->fd_scratch);
 	cx_session_add_late(plan);
 	cx_limits_add_final(plan);
+	cx_mount_add_init(plan);
 	if (a->flags & CX_ATTR_PTRACE)
 		cx_plan_child(plan, CX_STEP_PTRACE);
 	cx_seccomp_add(plan);
@@ -111,7 +113,7 @@ static void add_ops(struct cx_plan *plan)
 static int max_ops(const struct cx_attr *a)
 {
 	return 32 + cx_limits_count(a) + cx_cred_count(a) + cx_fdplan_count(a) +
-	       cx_join_count(a) + cx_resources_count(a) + cx_cgroup_count(a);
+	       cx_join_count(a) + cx_resources_count(a) + cx_cgroup_count(a) + cx_mount_count(a);
 }
 
 static void choose_mode(struct cx_plan *plan, unsigned int how)
@@ -122,7 +124,8 @@ static void choose_mode(struct cx_plan *plan, unsigned int how)
 			    (a->cloneflags & CX_NEWTIME);
 	if (how & CX_PLAN_IN_PLACE)
 		plan->mode = CX_MODE_IN_PLACE;
-	else if (!cx_feature(CX_FEAT_VM_SHARED))
+	/* The init outlives the exec: the parent cannot wait for its exec. */
+	else if (!cx_feature(CX_FEAT_VM_SHARED) || (a->flags & CX_ATTR_INIT))
 		plan->mode = CX_MODE_COPY;
 	else if (plan->parent_maps)
 		plan->mode = CX_MODE_VM_WAIT;
@@ -159,7 +162,10 @@ static int plan_alloc(struct cx_plan *plan, struct cx_error *err)
 	size_t ops = nops > CX_OPS_INLINE ? (size_t)nops * sizeof(struct cx_op) : 0;
 	size_t lim = cx_limits_storage(a);
 	size_t nfd = (size_t)a->nfiles + 3;
-	char *heap = malloc(ops + lim + nfd * sizeof(int));
+	size_t mnt = a->nmounts || (a->flags & CX_ATTR_NEW_ROOT) ? sizeof(struct cx_mnt_state) : 0;
+	/* rounded up: the mount state after it holds ints */
+	size_t fds = (nfd * sizeof(int) + 7) & ~(size_t)7;
+	char *heap = malloc(ops + lim + fds + mnt + cx_mount_storage(a));
 
 	if (!heap) {
 		cx_error_set(err, CX_STEP_PREPARE, ENOMEM, 0, "plan");
@@ -170,6 +176,8 @@ static int plan_alloc(struct cx_plan *plan, struct cx_error *err)
 		plan->ops = (struct cx_op *)heap;
 	plan->rlim = (struct cx_rlimit64 *)(heap + ops);
 	plan->fd_scratch = (int *)(heap + ops + lim);
+	plan->mnt = (struct cx_mnt_state *)(heap + ops + lim + fds);
+	plan->mnt_strings = (char *)plan->mnt + mnt;
 	plan->cap_ops = nops;
 	return 0;
 }
@@ -207,6 +215,7 @@ int cx_plan_compile(struct cx_plan *plan, const char *path, unsigned int how,
 		memcpy(&plan->child_sigmask, &a->sigmask, sizeof(plan->child_sigmask));
 	plan->argv = argv;
 	plan->envp = envp ? envp : environ;
+	cx_mount_imply(plan);
 	r = cx_ns_prepare(plan, err);
 	if (r < 0)
 		return r;

@@ -61,6 +61,24 @@ const struct cx_step_info cx_steps[CX_STEP_MAX_] = {
 	[CX_STEP_CPUS] = { "set CPU affinity", cx_describe_cpus },
 	[CX_STEP_IOPRIO] = { "set I/O priority", cx_describe_ioprio },
 	[CX_STEP_OOM_SCORE_ADJ] = { "write oom_score_adj", cx_describe_oom },
+	/* 0.2, issue 9: filesystem view */
+	[CX_STEP_OPEN_ROOT] = { "open root", cx_describe_mount },
+	[CX_STEP_NEW_ROOT] = { "mount new root", cx_describe_mount },
+	[CX_STEP_BIND] = { "bind", cx_describe_mount },
+	[CX_STEP_RO_BIND] = { "bind read-only", cx_describe_mount },
+	[CX_STEP_DEV_BIND] = { "bind with devices", cx_describe_mount },
+	[CX_STEP_MOUNT_TMPFS] = { "mount tmpfs", cx_describe_mount },
+	[CX_STEP_MOUNT_PROC] = { "mount proc", cx_describe_mount },
+	[CX_STEP_MOUNT_DEVPTS] = { "mount devpts", cx_describe_mount },
+	[CX_STEP_MOUNT_MQUEUE] = { "mount mqueue", cx_describe_mount },
+	[CX_STEP_MKDIR] = { "make directory", cx_describe_mount },
+	[CX_STEP_SYMLINK] = { "make symlink", cx_describe_mount },
+	[CX_STEP_REMOUNT_RO] = { "remount read-only", cx_describe_mount },
+	[CX_STEP_CHMOD] = { "chmod", cx_describe_mount },
+	[CX_STEP_PIVOT_ROOT] = { "pivot_root", cx_describe_mount },
+	[CX_STEP_SETHOSTNAME] = { "sethostname", cx_describe_name },
+	[CX_STEP_SETDOMAINNAME] = { "setdomainname", cx_describe_name },
+	[CX_STEP_INIT] = { "start init", cx_describe_name },
 };
 
 const char *cx_step_name(int step)

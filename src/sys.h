@@ -46,6 +46,9 @@
 #define SYS_landlock_add_rule 445
 #define SYS_landlock_restrict_self 446
 #endif
+/* 0.2, issue 9: the same numbers on x86_64 and arm64 (the unified table) */
+#define CX_SYS_openat2 437
+#define CX_SYS_mount_setattr 442
 #ifndef P_PIDFD
 #define P_PIDFD 3
 #endif
@@ -117,6 +120,25 @@ struct cx_sched_attr {
 #define CX_SCHED_FLAG_RESET_ON_FORK 0x01ULL
 #define CX_IOPRIO_WHO_PROCESS 1
 #define CX_IOPRIO_CLASS_SHIFT 13
+/* <linux/openat2.h> and <linux/mount.h>'s, for libcs without them */
+struct cx_open_how {
+	uint64_t flags;
+	uint64_t mode;
+	uint64_t resolve;
+};
+#define CX_RESOLVE_NO_MAGICLINKS 0x02
+#define CX_RESOLVE_IN_ROOT 0x10
+
+struct cx_mount_attr {
+	uint64_t attr_set;
+	uint64_t attr_clr;
+	uint64_t propagation;
+	uint64_t userns_fd;
+};
+#define CX_MOUNT_ATTR_RDONLY 0x1
+#define CX_MOUNT_ATTR_NOSUID 0x2
+#define CX_MOUNT_ATTR_NODEV 0x4
+#define CX_AT_RECURSIVE 0x8000
 
 /* In clone.S: the child runs fn(arg) and exits with its result. */
 long cx_arch_clone(unsigned long flags, void *stack, int *ptid, int *ctid, int (*fn)(void *),

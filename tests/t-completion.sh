@@ -93,7 +93,7 @@ nwant=$(printf '%s\n' "$want" | wc -l)
 ok "$([ "$nwant" -ge 40 ] && echo 0 || echo 1)" "--help shows $nwant option spellings"
 is "$(comp "$CX -")" "$want" "'-' offers every option and letter of --help"
 is "$(comp "$CX --")" "$(printf '%s\n' "$want" | grep -- '^--')" "'--' offers every long option"
-offers "$CX --ch" "--chdir" "a prefix offers its options"
+offers "$CX --chd" "--chdir" "a prefix offers its options"
 
 # A newer clonexec, with options of kinds this file does not know yet.
 mkdir -p "$T/bin" "$T/tree/d1" "$T/tree/d2"

@@ -13,6 +13,7 @@
 #define CLONEXEC_TOOLS_CLI_H
 
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "options.h"
 
@@ -89,6 +90,12 @@ struct cli_state {
 	struct {
 		int timeout_set, kill_after_set, signal_set;
 	} time;
+	struct { /* 0.2, issue 9: filesystem view */
+		unsigned int n;
+		int size_set, perms_set;
+		uint64_t size;
+		mode_t perms;
+	} mnt;
 };
 
 struct cli_group {
@@ -104,6 +111,8 @@ struct cli_group {
 
 extern const struct cli_group cli_group_process, cli_group_fd, cli_group_cred, cli_group_ns,
 	cli_group_session, cli_group_resources, cli_group_output;
+/* issue 9 */
+extern const struct cli_group cli_group_mount;
 /* issue 10 */
 extern const struct cli_group cli_group_join, cli_group_caps, cli_group_seccomp,
 	cli_group_landlock;

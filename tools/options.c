@@ -18,7 +18,7 @@
 
 /* In the order their finish runs and --help lists them. */
 static const struct cli_group *const groups[] = {
-	&cli_group_process, &cli_group_ns, &cli_group_cred, &cli_group_fd,
+	&cli_group_process, &cli_group_ns, &cli_group_mount, &cli_group_cred, &cli_group_fd,
 	&cli_group_session, &cli_group_resources, &cli_group_sched, &cli_group_time,
 	/* issue 10: after ns and cred, whose results they read */
 	&cli_group_join, &cli_group_caps, &cli_group_seccomp, &cli_group_landlock,
@@ -301,6 +301,7 @@ void cli_opts_free(struct cli_opts *o)
 	free(o->cpus);
 	free(o->cgroup_limits);
 	free(o->cgroup_text);
+	free(o->mounts);
 	memset(o, 0, sizeof(*o));
 }
 

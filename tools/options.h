@@ -44,6 +44,7 @@ struct cli_opts {
 	gid_t *groups;
 	struct cx_id_map *uid_map, *gid_map;
 	struct cx_rlimit *rlimits;
+	struct cx_mount *mounts;  /* issue 9: --bind, --tmpfs... in order */
 	size_t nenv, envcap;
 	struct cli_origin *origins;
 	unsigned int norigins;

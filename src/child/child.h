@@ -67,5 +67,13 @@ long cx_run_sched(const struct cx_plan *plan, const struct cx_op *op);
 long cx_run_cpus(const struct cx_plan *plan, const struct cx_op *op);
 long cx_run_ioprio(const struct cx_plan *plan, const struct cx_op *op);
 long cx_run_oom_score_adj(const struct cx_plan *plan, const struct cx_op *op);
+/* mount.c: the filesystem view (issue 9) */
+long cx_run_open_root(const struct cx_plan *plan, const struct cx_op *op);
+long cx_run_new_root(const struct cx_plan *plan, const struct cx_op *op);
+long cx_run_mount(const struct cx_plan *plan, const struct cx_op *op);
+long cx_run_pivot_root(const struct cx_plan *plan, const struct cx_op *op);
+long cx_run_set_name(const struct cx_plan *plan, const struct cx_op *op);
+/* init.c */
+long cx_run_init(const struct cx_plan *plan, const struct cx_op *op);
 
 #endif

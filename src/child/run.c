@@ -71,6 +71,24 @@ static const cx_runner runners[CX_STEP_MAX_] = {
 	[CX_STEP_CPUS] = cx_run_cpus,
 	[CX_STEP_IOPRIO] = cx_run_ioprio,
 	[CX_STEP_OOM_SCORE_ADJ] = cx_run_oom_score_adj,
+	/* 0.2, issue 9: filesystem view */
+	[CX_STEP_OPEN_ROOT] = cx_run_open_root,
+	[CX_STEP_NEW_ROOT] = cx_run_new_root,
+	[CX_STEP_BIND] = cx_run_mount,
+	[CX_STEP_RO_BIND] = cx_run_mount,
+	[CX_STEP_DEV_BIND] = cx_run_mount,
+	[CX_STEP_MOUNT_TMPFS] = cx_run_mount,
+	[CX_STEP_MOUNT_PROC] = cx_run_mount,
+	[CX_STEP_MOUNT_DEVPTS] = cx_run_mount,
+	[CX_STEP_MOUNT_MQUEUE] = cx_run_mount,
+	[CX_STEP_MKDIR] = cx_run_mount,
+	[CX_STEP_SYMLINK] = cx_run_mount,
+	[CX_STEP_REMOUNT_RO] = cx_run_mount,
+	[CX_STEP_CHMOD] = cx_run_mount,
+	[CX_STEP_PIVOT_ROOT] = cx_run_pivot_root,
+	[CX_STEP_SETHOSTNAME] = cx_run_set_name,
+	[CX_STEP_SETDOMAINNAME] = cx_run_set_name,
+	[CX_STEP_INIT] = cx_run_init,
 };
 
 static void report(struct cx_plan *plan, int index, long r)
