@@ -53,6 +53,13 @@ static int exec_in_place(const char *path, unsigned int how, char *const argv[],
 	r = cx_plan_compile(&plan, path, how | CX_PLAN_IN_PLACE, argv, envp, attr, err);
 	if (r < 0)
 		return r;
+	/* Namespaces would come from the clone there is none of: the plan
+	 * must make them all by unshare, or mounts land in the caller's. */
+	if (plan.clone_flags) {
+		cx_plan_release(&plan);
+		cx_error_set(err, CX_STEP_CHECK, EINVAL, 0, "cloneflags: left for a clone in place");
+		return -EINVAL;
+	}
 	/* As around a clone: no handler may run while the process changes
 	 * under it; the program gets the caller's mask (or the one asked for)
 	 * from the plan's last steps. */

@@ -196,11 +196,6 @@ int cx_plan_compile(struct cx_plan *plan, const char *path, unsigned int how,
 		r = cx_check_in_place(a, err);
 	if (r < 0)
 		return r;
-	if (how & CX_PLAN_IN_PLACE) {
-		/* No clone: every new namespace comes from unshare. */
-		a->unshareflags |= a->cloneflags;
-		a->cloneflags = 0;
-	}
 	plan->path = path;
 	if ((how & CX_PLAN_SEARCH) && !strchr(path, '/')) {
 		r = cx_lookup(path, a, plan->path_buf, sizeof(plan->path_buf), err);
@@ -216,6 +211,12 @@ int cx_plan_compile(struct cx_plan *plan, const char *path, unsigned int how,
 	plan->argv = argv;
 	plan->envp = envp ? envp : environ;
 	cx_mount_imply(plan);
+	if (how & CX_PLAN_IN_PLACE) {
+		/* No clone: every new namespace, implied ones included, comes
+		 * from unshare. */
+		a->unshareflags |= a->cloneflags;
+		a->cloneflags = 0;
+	}
 	r = cx_ns_prepare(plan, err);
 	if (r < 0)
 		return r;

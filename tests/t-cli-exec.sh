@@ -35,6 +35,17 @@ is "$out" "0027" "--umask in place"
 run --exec -- sh -c 'exit 7'
 is "$rc" 7 "the exit status is the program's own"
 
+# Mounts and names imply their namespaces in place too: the host sees
+# neither the tmpfs nor the hostname.
+mkdir "$T/m"
+host_name=$(hostname)
+run --exec --tmpfs "$T/m" --hostname cx-exec-t -- sh -c "grep -c ' $T/m ' /proc/self/mountinfo; hostname"
+is "$rc $(echo $out)" "0 1 cx-exec-t" "--tmpfs and --hostname in place: the program sees them"
+is "$(grep -c " $T/m " /proc/self/mountinfo)" 0 "--tmpfs in place: nothing mounted on the host"
+is "$(hostname)" "$host_name" "--hostname in place: the host's name unchanged"
+run --exec --explain --tmpfs "$T/m" -- true
+like "$out" "self +unshare mount" "--explain --exec --tmpfs: a mount namespace by unshare"
+
 # --explain --exec: every step is clonexec's own.
 run --exec --explain -r -- true
 like "$out" "self +unshare user" "--explain --exec: unshare by clonexec itself"
@@ -44,6 +55,8 @@ if printf '%s\n' "$out" | grep -Eq 'clone3?[[:space:]]|parent|child'; then ok 1 
 rejects "--exec with a new PID namespace" "-p: a new PID namespace takes a new process" --exec -p
 rejects "--exec with --clone pid" "--clone user,pid: a new PID namespace takes a new process" \
 	--exec --clone user,pid
+rejects "--exec with --timeout" "--exec: not with --timeout" --exec --timeout 5
+rejects "--exec with --kill-tree" "--exec: not with --kill-tree" --exec --kill-tree
 run --exec --json -- touch "$T/marker"
 like "$rc $(echo "$err" | head -n 1)" "^125 clonexec: --exec: not with --json" "--exec with --json: 125, says why"
 [ ! -e "$T/marker" ]

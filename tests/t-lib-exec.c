@@ -128,6 +128,27 @@ static void namespaces(void)
 	   count == 1, "namespaces: the uid map is the caller's own id as 0");
 }
 
+/* A mount in place gets a mount namespace of its own (by unshare): the
+ * caller's namespace never sees it. */
+static void mounts(void)
+{
+	static struct result res;
+	char dir[] = "/tmp/cx-t-exec.XXXXXX", want[64];
+	struct cx_mount m = { .kind = CX_MOUNT_TMPFS, .target = dir };
+
+	if (!mkdtemp(dir))
+		tap_bail("mkdtemp: %s", strerror(errno));
+	CX_ATTR(a, .mounts = &m, .nmounts = 1);
+	run_exec(&a, &res, (char *[]){ "ns", "cat", "/proc/self/mountinfo", NULL });
+	snprintf(want, sizeof(want), " %s ", dir);
+	ok(exited(&res, 0) && strstr(res.out, want) != NULL, "mounts: the program sees the tmpfs");
+	ok(*lt_get(res.out, "ns_mnt") && strcmp(lt_get(res.out, "ns_mnt"), lt_self_ns("mnt")) != 0,
+	   "mounts: in a mount namespace of its own");
+	ok(strstr(lt_slurp("/proc/self/mountinfo"), want) == NULL,
+	   "mounts: nothing mounted in the caller's namespace");
+	rmdir(dir);
+}
+
 static void credentials(void)
 {
 	static struct result res;
@@ -250,6 +271,7 @@ int main(void)
 
 	same_pid();
 	namespaces();
+	mounts();
 	credentials();
 	cgroup();
 	refused("a new PID namespace", &pid_ns, "a new PID namespace takes a new process");

@@ -124,6 +124,10 @@ static int finish(struct cli_state *s)
 	s->optname = "--exec";
 	if (s->o->json)
 		return cli_fail(s, EINVAL, "not with --json: no supervisor is left to report");
+	if (s->time.timeout_set)
+		return cli_fail(s, EINVAL, "not with --timeout: no supervisor is left to stop it");
+	if (s->o->kill_tree)
+		return cli_fail(s, EINVAL, "not with --kill-tree: no supervisor is left to kill it");
 	return 0;
 }
 
