@@ -174,3 +174,4 @@ clean:
 -include bench/bench.mk
 -include fuzz/fuzz.mk
 -include tests/stress.mk
+-include python/python.mk
