@@ -21,6 +21,7 @@ if [ "${1:-}" = check ]; then
 	need man-db command -v man
 	need groff-base command -v groff
 	need valgrind has_header valgrind/valgrind.h
+	need "python3-dev python3-setuptools libpython3.11-testsuite" sh -c 'test -e /usr/include/python3.11/Python.h && test -d /usr/lib/python3/dist-packages/setuptools && test -e /usr/lib/python3.11/test/test_subprocess.py'
 fi
 [ -z "$missing" ] && exit 0
 

@@ -239,7 +239,11 @@ def _ns(names, what):
 def _caps(caps):
     bits = 0
     for c in ((caps,) if isinstance(caps, (str, int)) else caps):
-        n = c if isinstance(c, int) else _clonexec.cap_number(c.lower())
+        if isinstance(c, str):
+            c = c.lower()
+            n = _clonexec.cap_number(c if c.startswith("cap_") else "cap_" + c)
+        else:
+            n = int(c)
         bits |= 1 << n
     return bits
 

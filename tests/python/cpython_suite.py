@@ -15,6 +15,15 @@ class Recorder(unittest.TextTestResult):
     def __init__(self, *a, **kw):
         super().__init__(*a, **kw)
         self.outcomes = {}
+        self.seconds = {}
+
+    def startTest(self, test):
+        super().startTest(test)
+        self._t0 = time.monotonic()
+
+    def stopTest(self, test):
+        super().stopTest(test)
+        self.seconds[test.id()] = round(time.monotonic() - self._t0, 2)
 
     def _set(self, test, outcome):
         tid = test.id()
@@ -62,7 +71,8 @@ def main():
     with open(out, "w") as f:
         json.dump({"seconds": round(time.monotonic() - t0, 1),
                    "testsRun": result.testsRun,
-                   "outcomes": result.outcomes}, f, indent=0, sort_keys=True)
+                   "outcomes": result.outcomes,
+                   "test_seconds": result.seconds}, f, indent=0, sort_keys=True)
 
 
 if __name__ == "__main__":
