@@ -447,6 +447,23 @@ class ProcessAPI(unittest.TestCase):
                                                                   else None))
 
 
+class Stub(unittest.TestCase):
+    def test_stub_names_every_keyword(self):
+        # The .pyi lists exactly the keywords spawn() and explain() take.
+        import ast
+        import inspect
+        stub = os.path.join(os.path.dirname(clonexec.__file__), "__init__.pyi")
+        with open(stub) as f:
+            tree = ast.parse(f.read())
+        runtime = {p for p in inspect.signature(clonexec._attrs).parameters if p[0] != "_"}
+        runtime |= {"executable", "env", "search_path"}
+        for fn in (n for n in tree.body if isinstance(n, ast.FunctionDef)
+                   and n.name in ("spawn", "explain")):
+            self.assertEqual({a.arg for a in fn.args.kwonlyargs}, runtime, fn.name)
+        self.assertTrue(clonexec.spawn.__doc__ and clonexec.Process.__doc__
+                        and clonexec.SpawnError.__doc__ and backend.install.__doc__)
+
+
 class Backend(unittest.TestCase):
     def setUp(self):
         backend.install()
