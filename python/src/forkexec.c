@@ -13,7 +13,8 @@
  *
  * What libclonexec cannot do the same way goes to CPython's own function
  * (the "original"): preexec_fn (Python code in the child), args None or
- * empty, cwd "".
+ * empty, cwd "", and cwd together with user/group/extra_groups (CPython
+ * changes directory first, libclonexec after the credential change).
  */
 #include "ext.h"
 
@@ -442,6 +443,12 @@ PyObject *cxpy_fork_exec(PyObject *self, PyObject *args)
 		if (!_Py_Uid_Converter(uid_object, &f.uid))
 			goto cleanup;
 		f.set_uid = f.uid != (uid_t)-1;
+	}
+	/* CPython changes directory before the credentials, libclonexec after
+	 * them: a directory only the caller may enter would fail here. */
+	if (f.cwd && (f.set_uid || f.set_gid || f.set_groups)) {
+		result = fallback(args);
+		goto cleanup;
 	}
 	f.nkeep = PyTuple_GET_SIZE(py_fds_to_keep);
 	f.keep = PyMem_RawMalloc((size_t)f.nkeep * sizeof(int) + 1);

@@ -514,6 +514,17 @@ class Backend(unittest.TestCase):
         t = backend.stats()
         self.assertEqual((t["clonexec"], t["fallback"]), (s["clonexec"], s["fallback"] + 1))
 
+    @unittest.skipUnless(ROOT, "needs root")
+    def test_cwd_before_credentials(self):
+        # CPython enters cwd before changing credentials: a directory only
+        # the caller may enter still works (through CPython's own, for now).
+        with tempfile.TemporaryDirectory() as d:
+            os.chmod(d, 0o700)
+            s = backend.stats()
+            r = subprocess.run(["/bin/pwd"], cwd=d, user=65534, capture_output=True, text=True)
+            self.assertEqual((r.returncode, r.stdout), (0, os.path.realpath(d) + "\n"))
+            self.assertEqual(backend.stats()["fallback"], s["fallback"] + 1)
+
     def errors(self, **kw):
         """(type, errno, filename) of a failing Popen, backend and stock."""
         out = []
