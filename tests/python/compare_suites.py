@@ -1,14 +1,32 @@
 # SPDX-License-Identifier: MIT
-"""Compare two cpython_suite.py results: STOCK.json BACKEND.json COUNTS_DIR, as TAP.
+"""Compare cpython_suite.py results, as TAP:
+
+    compare_suites.py --stock A.json... --backend B.json... --counts DIR
+                      [--retry R.json] [--regressions-to FILE]
 
 Prints both summaries, the tests whose outcome differs, the spawns that
-went through libclonexec (summed over every process of the backend run);
-exits 1 if a test that passes stock does not pass with the backend, or if
-no spawn went through libclonexec."""
+went through libclonexec (summed over every process of the backend run).
+Fails if a test that passes stock does not pass with the backend (unless
+it passed when run again alone with the backend, --retry: a timing-flaky
+test, reported as such), or if too few spawns went through libclonexec.
+--regressions-to writes the regressed test ids, one per line."""
+import argparse
 import collections
 import json
 import os
 import sys
+
+
+def load(files):
+    """Several partial runs as one."""
+    out = {"seconds": 0, "testsRun": 0, "outcomes": {}}
+    for name in files:
+        with open(name) as f:
+            r = json.load(f)
+        out["seconds"] = max(out["seconds"], r["seconds"])
+        out["testsRun"] += r["testsRun"]
+        out["outcomes"].update(r["outcomes"])
+    return out
 
 PASS = ("ok", "xfail")
 
@@ -21,18 +39,26 @@ def summary(name, r):
 
 
 def main():
-    stock = json.load(open(sys.argv[1]))
-    backend = json.load(open(sys.argv[2]))
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--stock", nargs="+", required=True)
+    ap.add_argument("--backend", nargs="+", required=True)
+    ap.add_argument("--counts", required=True)
+    ap.add_argument("--retry")
+    ap.add_argument("--regressions-to")
+    a = ap.parse_args()
+    stock = load(a.stock)
+    backend = load(a.backend)
+    retry = load([a.retry])["outcomes"] if a.retry else {}
     counts = [0, 0]
-    files = os.listdir(sys.argv[3])
+    files = os.listdir(a.counts)
     for n in files:
-        with open(os.path.join(sys.argv[3], n)) as f:
-            a, b = f.read().split()
-            counts[0] += int(a)
-            counts[1] += int(b)
+        with open(os.path.join(a.counts, n)) as f:
+            through, fallback = f.read().split()
+            counts[0] += int(through)
+            counts[1] += int(fallback)
     print("# " + summary("stock  ", stock))
     print("# " + summary("backend", backend))
-    print(f"# spawns through libclonexec: {counts[0]}, through CPython (preexec_fn): "
+    print(f"# spawns through libclonexec: {counts[0]}, through CPython's own (preexec_fn and the like): "
           f"{counts[1]}, in {len(files)} Python processes")
     regressions = []
     for t, o in sorted(stock["outcomes"].items()):
@@ -40,7 +66,13 @@ def main():
         if o != b:
             print(f"# {t}: stock {o}, backend {b}")
         if o in PASS and b not in PASS:
-            regressions.append(t)
+            if retry.get(t) in PASS:
+                print(f"# {t}: passed when run again with the backend (timing-flaky)")
+            else:
+                regressions.append(t)
+    if a.regressions_to:
+        with open(a.regressions_to, "w") as f:
+            f.write("".join(t + "\n" for t in regressions))
     n = failed = 0
 
     def ok(cond, what):
