@@ -372,6 +372,18 @@ def _attrs(*, cwd=None, fds=None, close_fds=True, user=None, group=None, groups=
     return a
 
 
+def _call(fn, args, executable, env, search_path, attributes):
+    """fn(path, argv, envp, attrs, search), closing the fds opened for it."""
+    close = []
+    try:
+        path, argv, envp, attrs = _prepare(args, executable, env,
+                                           dict(attributes, _close=close))
+        return fn(path, argv, envp, attrs, search_path)
+    finally:
+        for fd in close:
+            os.close(fd)
+
+
 def spawn(args, *, executable=None, env=None, search_path=True, **attributes):
     """Start ``args`` (a sequence; args[0] is the program unless
     ``executable`` is given) with libclonexec and return a :class:`Process`.
@@ -411,29 +423,14 @@ def spawn(args, *, executable=None, env=None, search_path=True, **attributes):
     Raises :class:`SpawnError` (also FileNotFoundError, PermissionError...)
     naming the step that failed; nothing is left running then.
     """
-    close = []
-    try:
-        path, argv, envp, attrs = _prepare(args, executable, env,
-                                           dict(attributes, _close=close))
-        handle = _clonexec.spawn(path, argv, envp, attrs, search_path)
-    finally:
-        for fd in close:
-            os.close(fd)
-    return Process(handle, args)
+    return Process(_call(_clonexec.spawn, args, executable, env, search_path, attributes), args)
 
 
 def explain(args, *, executable=None, env=None, search_path=True, **attributes):
     """The steps :func:`spawn` with the same arguments would run, as a list
     of :class:`Step`, without starting anything. Invalid attributes raise
     the same SpawnError spawn would."""
-    close = []
-    try:
-        path, argv, envp, attrs = _prepare(args, executable, env,
-                                           dict(attributes, _close=close))
-        steps = _clonexec.explain(path, argv, envp, attrs, search_path)
-    finally:
-        for fd in close:
-            os.close(fd)
+    steps = _call(_clonexec.explain, args, executable, env, search_path, attributes)
     return [Step(i, s, _clonexec.step_name(s), who, text) for i, s, who, text in steps]
 
 

@@ -1,9 +1,10 @@
 # SPDX-License-Identifier: MIT
 import os
 import resource
-import subprocess
 from collections.abc import Iterable, Mapping, Sequence
-from typing import IO, NamedTuple, Protocol, Union
+from typing import NamedTuple, Protocol, TypedDict, Union
+
+from typing_extensions import Unpack
 
 from ._errors import SpawnError as SpawnError
 
@@ -60,42 +61,45 @@ class Process:
     def __enter__(self) -> Process: ...
     def __exit__(self, *exc: object) -> None: ...
 
+class _Attributes(TypedDict, total=False):
+    cwd: _Path | None
+    root: _Path | None
+    fds: Mapping[int, _Fd] | None
+    close_fds: bool
+    user: _Id | None
+    group: _Id | None
+    groups: Iterable[_Id] | None
+    namespaces: Iterable[str | int] | str
+    unshare: Iterable[str | int] | str
+    uid_map: Sequence[_IdRange] | _IdRange | None
+    gid_map: Sequence[_IdRange] | _IdRange | None
+    setgroups: bool
+    ambient_caps: Iterable[str | int] | str | int
+    cgroup: _Path | int | None
+    new_session: bool
+    process_group: int | None
+    foreground: bool
+    ctty: _Fd
+    setctty: bool
+    noctty: bool
+    pdeathsig: _Sig | None
+    rlimits: Mapping[str | int, _Limit] | None
+    umask: int | None
+    sigmask: Iterable[_Sig] | None
+    sigdefault: Iterable[_Sig]
+    restore_signals: bool
+    no_new_privs: bool
+    keep_propagation: bool
+    ptrace: bool
+    require_pidfd: bool
+
 def spawn(
     args: Sequence[_Arg] | _Arg,
     *,
     executable: _Path | None = ...,
     env: Mapping[str | bytes, str | bytes] | None = ...,
     search_path: bool = ...,
-    cwd: _Path | None = ...,
-    root: _Path | None = ...,
-    fds: Mapping[int, _Fd] | None = ...,
-    close_fds: bool = ...,
-    user: _Id | None = ...,
-    group: _Id | None = ...,
-    groups: Iterable[_Id] | None = ...,
-    namespaces: Iterable[str | int] | str = ...,
-    unshare: Iterable[str | int] | str = ...,
-    uid_map: Sequence[_IdRange] | _IdRange | None = ...,
-    gid_map: Sequence[_IdRange] | _IdRange | None = ...,
-    setgroups: bool = ...,
-    ambient_caps: Iterable[str | int] | str | int = ...,
-    cgroup: _Path | int | None = ...,
-    new_session: bool = ...,
-    process_group: int | None = ...,
-    foreground: bool = ...,
-    ctty: _Fd = ...,
-    setctty: bool = ...,
-    noctty: bool = ...,
-    pdeathsig: _Sig | None = ...,
-    rlimits: Mapping[str | int, _Limit] | None = ...,
-    umask: int | None = ...,
-    sigmask: Iterable[_Sig] | None = ...,
-    sigdefault: Iterable[_Sig] = ...,
-    restore_signals: bool = ...,
-    no_new_privs: bool = ...,
-    keep_propagation: bool = ...,
-    ptrace: bool = ...,
-    require_pidfd: bool = ...,
+    **attributes: Unpack[_Attributes],
 ) -> Process: ...
 
 def explain(
@@ -104,34 +108,5 @@ def explain(
     executable: _Path | None = ...,
     env: Mapping[str | bytes, str | bytes] | None = ...,
     search_path: bool = ...,
-    cwd: _Path | None = ...,
-    root: _Path | None = ...,
-    fds: Mapping[int, _Fd] | None = ...,
-    close_fds: bool = ...,
-    user: _Id | None = ...,
-    group: _Id | None = ...,
-    groups: Iterable[_Id] | None = ...,
-    namespaces: Iterable[str | int] | str = ...,
-    unshare: Iterable[str | int] | str = ...,
-    uid_map: Sequence[_IdRange] | _IdRange | None = ...,
-    gid_map: Sequence[_IdRange] | _IdRange | None = ...,
-    setgroups: bool = ...,
-    ambient_caps: Iterable[str | int] | str | int = ...,
-    cgroup: _Path | int | None = ...,
-    new_session: bool = ...,
-    process_group: int | None = ...,
-    foreground: bool = ...,
-    ctty: _Fd = ...,
-    setctty: bool = ...,
-    noctty: bool = ...,
-    pdeathsig: _Sig | None = ...,
-    rlimits: Mapping[str | int, _Limit] | None = ...,
-    umask: int | None = ...,
-    sigmask: Iterable[_Sig] | None = ...,
-    sigdefault: Iterable[_Sig] = ...,
-    restore_signals: bool = ...,
-    no_new_privs: bool = ...,
-    keep_propagation: bool = ...,
-    ptrace: bool = ...,
-    require_pidfd: bool = ...,
+    **attributes: Unpack[_Attributes],
 ) -> list[Step]: ...

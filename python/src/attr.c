@@ -10,6 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* files (int) and groups (gid_t) are filled as 32-bit values. */
+_Static_assert(sizeof(int) == 4 && sizeof(gid_t) == 4, "32-bit fds and gids");
+
 char **cxpy_bytes_array(PyObject *seq, PyObject *keep, const char *what)
 {
 	PyObject *fast = PySequence_Fast(seq, what);
@@ -84,36 +87,61 @@ static int get_path(PyObject *d, const char *key, PyObject *keep, const char **o
 	return 0;
 }
 
+/* The items of d[key] (a sequence) and a zeroed array of as many elements
+ * of size each (one more, never NULL); NULL when absent or on error. */
+static PyObject *sequence(PyObject *d, const char *key, size_t size, void **ret_array)
+{
+	PyObject *v = item(d, key), *fast;
+
+	*ret_array = NULL;
+	if (!v)
+		return NULL;
+	fast = PySequence_Fast(v, key);
+	if (!fast)
+		return NULL;
+	*ret_array = PyMem_Calloc((size_t)PySequence_Fast_GET_SIZE(fast) + 1, size);
+	if (!*ret_array) {
+		Py_DECREF(fast);
+		PyErr_NoMemory();
+		return NULL;
+	}
+	return fast;
+}
+
+/* Convert one item of a list into its slot of the array. */
+typedef int (*item_fn)(PyObject *item, void *slot, Py_ssize_t i, const char *key);
+
+/* d[key], a sequence, into a fresh array of *n elements of size each. */
+static int get_each(PyObject *d, const char *key, size_t size, void **out, unsigned int *n,
+		    item_fn fn)
+{
+	PyObject *fast = sequence(d, key, size, out);
+	Py_ssize_t i, len;
+
+	*n = 0;
+	if (!fast)
+		return PyErr_Occurred() ? -1 : 0;
+	len = PySequence_Fast_GET_SIZE(fast);
+	for (i = 0; i < len; i++)
+		if (fn(PySequence_Fast_GET_ITEM(fast, i), (char *)*out + (size_t)i * size, i, key) < 0)
+			break;
+	Py_DECREF(fast);
+	*n = (unsigned int)i;
+	return i == len ? 0 : -1;
+}
+
+static int long_item(PyObject *item, void *slot, Py_ssize_t i, const char *key)
+{
+	(void)i;
+	(void)key;
+	*(long *)slot = PyLong_AsLong(item);
+	return PyErr_Occurred() ? -1 : 0;
+}
+
 /* A list of ints into a fresh array of n elements. */
 static int get_ints(PyObject *d, const char *key, long **out, unsigned int *n)
 {
-	PyObject *v = item(d, key), *fast;
-	Py_ssize_t i, len;
-
-	*out = NULL;
-	*n = 0;
-	if (!v)
-		return 0;
-	fast = PySequence_Fast(v, key);
-	if (!fast)
-		return -1;
-	len = PySequence_Fast_GET_SIZE(fast);
-	*out = PyMem_Calloc((size_t)len + 1, sizeof(long));
-	if (!*out) {
-		Py_DECREF(fast);
-		PyErr_NoMemory();
-		return -1;
-	}
-	for (i = 0; i < len; i++) {
-		(*out)[i] = PyLong_AsLong(PySequence_Fast_GET_ITEM(fast, i));
-		if (PyErr_Occurred()) {
-			Py_DECREF(fast);
-			return -1;
-		}
-	}
-	*n = (unsigned int)len;
-	Py_DECREF(fast);
-	return 0;
+	return get_each(d, key, sizeof(**out), (void **)out, n, long_item);
 }
 
 static int get_sigset(PyObject *d, const char *key, sigset_t *set)
@@ -137,83 +165,63 @@ static int get_sigset(PyObject *d, const char *key, sigset_t *set)
 	return 0;
 }
 
-/* [(inside, outside, count), ...] */
-static int get_map(PyObject *d, const char *key, struct cx_id_map **out, unsigned int *n)
+/* (inside, outside, count) */
+static int map_item(PyObject *item, void *slot, Py_ssize_t i, const char *key)
 {
-	PyObject *v = item(d, key), *fast;
-	Py_ssize_t i, len;
+	unsigned long long in, outside, count;
 
-	if (!v)
-		return 0;
-	fast = PySequence_Fast(v, key);
-	if (!fast)
+	if (!PyArg_ParseTuple(item, "KKK", &in, &outside, &count))
 		return -1;
-	len = PySequence_Fast_GET_SIZE(fast);
-	*out = PyMem_Calloc((size_t)len + 1, sizeof(**out));
-	if (!*out) {
-		Py_DECREF(fast);
-		PyErr_NoMemory();
+	if (in > UINT32_MAX || outside > UINT32_MAX || count > UINT32_MAX) {
+		PyErr_Format(PyExc_OverflowError, "%s[%zd]: ids are 32-bit", key, i);
 		return -1;
 	}
-	for (i = 0; i < len; i++) {
-		unsigned long long in, outside, count;
-
-		if (!PyArg_ParseTuple(PySequence_Fast_GET_ITEM(fast, i), "KKK", &in, &outside,
-				      &count)) {
-			Py_DECREF(fast);
-			return -1;
-		}
-		if (in > UINT32_MAX || outside > UINT32_MAX || count > UINT32_MAX) {
-			PyErr_Format(PyExc_OverflowError, "%s[%zd]: ids are 32-bit", key, i);
-			Py_DECREF(fast);
-			return -1;
-		}
-		(*out)[i] = (struct cx_id_map){ (uint32_t)in, (uint32_t)outside, (uint32_t)count };
-	}
-	*n = (unsigned int)len;
-	Py_DECREF(fast);
+	*(struct cx_id_map *)slot = (struct cx_id_map){ (uint32_t)in, (uint32_t)outside,
+						       (uint32_t)count };
 	return 0;
 }
 
-/* [(resource, soft, hard), ...] with CX_RLIM_INFINITY for unlimited */
-static int get_rlimits(PyObject *d, struct cx_rlimit **out, unsigned int *n)
+/* (resource, soft, hard) with CX_RLIM_INFINITY for unlimited */
+static int rlimit_item(PyObject *item, void *slot, Py_ssize_t i, const char *key)
 {
-	PyObject *v = item(d, "rlimits"), *fast;
-	Py_ssize_t i, len;
+	struct cx_rlimit *r = slot;
+	unsigned long long soft, hard;
 
-	if (!v)
-		return 0;
-	fast = PySequence_Fast(v, "rlimits");
-	if (!fast)
+	(void)i;
+	(void)key;
+	if (!PyArg_ParseTuple(item, "iKK", &r->resource, &soft, &hard))
 		return -1;
-	len = PySequence_Fast_GET_SIZE(fast);
-	*out = PyMem_Calloc((size_t)len + 1, sizeof(**out));
-	if (!*out) {
-		Py_DECREF(fast);
-		PyErr_NoMemory();
-		return -1;
-	}
-	for (i = 0; i < len; i++) {
-		int res;
-		unsigned long long soft, hard;
-
-		if (!PyArg_ParseTuple(PySequence_Fast_GET_ITEM(fast, i), "iKK", &res, &soft,
-				      &hard)) {
-			Py_DECREF(fast);
-			return -1;
-		}
-		(*out)[i] = (struct cx_rlimit){ .resource = res, .soft = soft, .hard = hard };
-	}
-	*n = (unsigned int)len;
-	Py_DECREF(fast);
+	r->soft = soft;
+	r->hard = hard;
 	return 0;
+}
+
+/* A list of ints as 32-bit values (int fds, gid_t groups); NULL when absent. */
+static int get_u32s(PyObject *d, const char *key, uint32_t **out, unsigned int *n)
+{
+	long *v;
+	int r = get_ints(d, key, &v, n);
+
+	*out = NULL;
+	if (r == 0 && v) {
+		*out = PyMem_Calloc(*n + 1, sizeof(uint32_t));
+		if (!*out)
+			r = -1, PyErr_NoMemory();
+		for (unsigned int i = 0; *out && i < *n; i++)
+			(*out)[i] = (uint32_t)v[i];
+	}
+	PyMem_Free(v);
+	return r;
 }
 
 int cxpy_attr_from_dict(PyObject *d, struct cxpy_attr *a)
 {
 	struct cx_attr *x = &a->attr;
-	long *ints = NULL, v = 0;
-	unsigned int n = 0, i;
+	struct {
+		const char *key;
+		long v;
+	} n[] = { { "ctty_fd", 0 }, { "uid", 0 },	{ "gid", 0 },	 { "cgroup_fd", 0 },
+		  { "pgid", 0 },    { "pdeathsig", 0 }, { "umask", 0 } };
 
 	memset(a, 0, sizeof(*a));
 	x->size = sizeof(*x);
@@ -228,65 +236,28 @@ int cxpy_attr_from_dict(PyObject *d, struct cxpy_attr *a)
 	    get_path(d, "chroot", a->keep, &x->chroot) < 0 ||
 	    get_u64(d, "cloneflags", &x->cloneflags) < 0 ||
 	    get_u64(d, "unshareflags", &x->unshareflags) < 0 ||
-	    get_u64(d, "ambient_caps", &x->ambient_caps) < 0)
+	    get_u64(d, "ambient_caps", &x->ambient_caps) < 0 ||
+	    get_u32s(d, "files", (uint32_t **)&a->files, &x->nfiles) < 0 ||
+	    get_u32s(d, "groups", (uint32_t **)&a->groups, &x->ngroups) < 0)
 		return -1;
-
-	if (get_ints(d, "files", &ints, &n) < 0)
-		goto fail;
-	if (ints) {
-		a->files = PyMem_Calloc(n + 1, sizeof(int));
-		if (!a->files)
-			goto nomem;
-		for (i = 0; i < n; i++)
-			a->files[i] = (int)ints[i];
-		x->files = a->files;
-		x->nfiles = n;
-		PyMem_Free(ints);
-		ints = NULL;
-	}
-	if (get_ints(d, "groups", &ints, &n) < 0)
-		goto fail;
-	if (ints) {
-		a->groups = PyMem_Calloc(n + 1, sizeof(gid_t));
-		if (!a->groups)
-			goto nomem;
-		for (i = 0; i < n; i++)
-			a->groups[i] = (gid_t)ints[i];
-		x->groups = a->groups;
-		x->ngroups = n;
-		PyMem_Free(ints);
-		ints = NULL;
-	}
-	if (get_long(d, "ctty_fd", &v) < 0)
-		return -1;
-	x->ctty_fd = (int)v;
-	v = 0;
-	if (get_long(d, "uid", &v) < 0)
-		return -1;
-	x->uid = (uid_t)v;
-	v = 0;
-	if (get_long(d, "gid", &v) < 0)
-		return -1;
-	x->gid = (gid_t)v;
-	v = 0;
-	if (get_long(d, "cgroup_fd", &v) < 0)
-		return -1;
-	x->cgroup_fd = (int)v;
-	v = 0;
-	if (get_long(d, "pgid", &v) < 0)
-		return -1;
-	x->pgid = (pid_t)v;
-	v = 0;
-	if (get_long(d, "pdeathsig", &v) < 0)
-		return -1;
-	x->pdeathsig = (int)v;
-	v = 0;
-	if (get_long(d, "umask", &v) < 0)
-		return -1;
-	x->umask = (mode_t)v;
-	if (get_map(d, "uid_map", &a->uid_map, &x->nuid_map) < 0 ||
-	    get_map(d, "gid_map", &a->gid_map, &x->ngid_map) < 0 ||
-	    get_rlimits(d, &a->rlimits, &x->nrlimits) < 0 ||
+	x->files = a->files;
+	x->groups = a->groups;
+	for (size_t i = 0; i < sizeof(n) / sizeof(n[0]); i++)
+		if (get_long(d, n[i].key, &n[i].v) < 0)
+			return -1;
+	x->ctty_fd = (int)n[0].v;
+	x->uid = (uid_t)n[1].v;
+	x->gid = (gid_t)n[2].v;
+	x->cgroup_fd = (int)n[3].v;
+	x->pgid = (pid_t)n[4].v;
+	x->pdeathsig = (int)n[5].v;
+	x->umask = (mode_t)n[6].v;
+	if (get_each(d, "uid_map", sizeof(*a->uid_map), (void **)&a->uid_map, &x->nuid_map,
+		     map_item) < 0 ||
+	    get_each(d, "gid_map", sizeof(*a->gid_map), (void **)&a->gid_map, &x->ngid_map,
+		     map_item) < 0 ||
+	    get_each(d, "rlimits", sizeof(*a->rlimits), (void **)&a->rlimits, &x->nrlimits,
+		     rlimit_item) < 0 ||
 	    get_sigset(d, "sigmask", &x->sigmask) < 0 ||
 	    get_sigset(d, "sigdefault", &x->sigdefault) < 0)
 		return -1;
@@ -294,11 +265,6 @@ int cxpy_attr_from_dict(PyObject *d, struct cxpy_attr *a)
 	x->gid_map = a->gid_map;
 	x->rlimits = a->rlimits;
 	return 0;
-nomem:
-	PyErr_NoMemory();
-fail:
-	PyMem_Free(ints);
-	return -1;
 }
 
 void cxpy_attr_free(struct cxpy_attr *a)

@@ -3,6 +3,7 @@
 #include "ext.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <sys/capability.h>
 
 static PyObject *error_factory;
@@ -44,32 +45,30 @@ PyObject *cxpy_raise_spawn_error(const struct cx_error *err, const char *filenam
 	return NULL;
 }
 
-static PyObject *step_name(PyObject *self, PyObject *arg)
+/* A library name of a number ("chroot", "nofile"), or None. */
+static PyObject *name_of(PyObject *arg, const char *(*fn)(int))
 {
-	long step = PyLong_AsLong(arg);
+	long v = PyLong_AsLong(arg);
 	const char *n;
 
-	(void)self;
-	if (step == -1 && PyErr_Occurred())
+	if (v == -1 && PyErr_Occurred())
 		return NULL;
-	n = cx_step_name((int)step);
+	n = v >= INT_MIN && v <= INT_MAX ? fn((int)v) : NULL;
 	if (!n)
 		Py_RETURN_NONE;
 	return PyUnicode_FromString(n);
 }
 
+static PyObject *step_name(PyObject *self, PyObject *arg)
+{
+	(void)self;
+	return name_of(arg, cx_step_name);
+}
+
 static PyObject *rlimit_name(PyObject *self, PyObject *arg)
 {
-	long r = PyLong_AsLong(arg);
-	const char *n;
-
 	(void)self;
-	if (r == -1 && PyErr_Occurred())
-		return NULL;
-	n = cx_rlimit_name((int)r);
-	if (!n)
-		Py_RETURN_NONE;
-	return PyUnicode_FromString(n);
+	return name_of(arg, cx_rlimit_name);
 }
 
 /* libcap's names ("net_bind_service", "cap_net_bind_service"). */

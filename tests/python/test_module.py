@@ -449,17 +449,26 @@ class ProcessAPI(unittest.TestCase):
 
 class Stub(unittest.TestCase):
     def test_stub_names_every_keyword(self):
-        # The .pyi lists exactly the keywords spawn() and explain() take.
+        # The .pyi lists exactly the keywords spawn() and explain() take:
+        # executable, env, search_path, and the attributes (a TypedDict).
         import ast
         import inspect
         stub = os.path.join(os.path.dirname(clonexec.__file__), "__init__.pyi")
         with open(stub) as f:
             tree = ast.parse(f.read())
         runtime = {p for p in inspect.signature(clonexec._attrs).parameters if p[0] != "_"}
-        runtime |= {"executable", "env", "search_path"}
-        for fn in (n for n in tree.body if isinstance(n, ast.FunctionDef)
-                   and n.name in ("spawn", "explain")):
-            self.assertEqual({a.arg for a in fn.args.kwonlyargs}, runtime, fn.name)
+        typed = next(n for n in tree.body if isinstance(n, ast.ClassDef)
+                     and n.name == "_Attributes")
+        self.assertEqual({n.target.id for n in typed.body if isinstance(n, ast.AnnAssign)},
+                         runtime)
+        for name in ("spawn", "explain"):
+            fn = getattr(clonexec, name)
+            stubbed = next(n for n in tree.body if isinstance(n, ast.FunctionDef)
+                           and n.name == name)
+            self.assertEqual({a.arg for a in stubbed.args.kwonlyargs},
+                             {p.name for p in inspect.signature(fn).parameters.values()
+                              if p.kind == p.KEYWORD_ONLY})
+            self.assertEqual(stubbed.args.kwarg.arg, "attributes")
         self.assertTrue(clonexec.spawn.__doc__ and clonexec.Process.__doc__
                         and clonexec.SpawnError.__doc__ and backend.install.__doc__)
 
