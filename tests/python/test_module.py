@@ -262,11 +262,25 @@ class Keywords(unittest.TestCase):
 
     @unittest.skipUnless(ROOT, "needs root")
     def test_keep_propagation(self):
-        with open("/proc/self/mountinfo") as f:
-            if not any(l.split()[4] == "/" and "shared:" in l for l in f):
-                self.skipTest("/ is not a shared mount here")
-        self.assertFalse(observe(namespaces=["mount"])["root_shared"])
-        self.assertTrue(observe(namespaces=["mount"], keep_propagation=True)["root_shared"])
+        # In a mount namespace of its own, a child makes / shared, then
+        # starts observe.py in new mount namespaces with and without
+        # keep_propagation: / stays shared only with it.
+        script = (
+            "import json, os, subprocess, sys, clonexec\n"
+            "subprocess.run(['mount', '--make-rshared', '/'], check=True)\n"
+            "def run(**kw):\n"
+            "    r, w = os.pipe()\n"
+            "    p = clonexec.spawn(sys.argv[1:], fds={1: w}, namespaces=['mount'], **kw)\n"
+            "    os.close(w)\n"
+            "    o = json.loads(os.fdopen(r).read()); p.wait(); return o['root_shared']\n"
+            "print(json.dumps([run(), run(keep_propagation=True)]))\n")
+        r, w = os.pipe()
+        p = clonexec.spawn([PY, "-c", script] + OBSERVE, fds={1: w}, namespaces=["mount"])
+        os.close(w)
+        with os.fdopen(r) as f:
+            out = f.read()
+        self.assertEqual(p.wait().exit_code, 0, out)
+        self.assertEqual(json.loads(out), [False, True])
 
     def test_ptrace(self):
         p = clonexec.spawn(["true"], ptrace=True)
@@ -345,6 +359,11 @@ class Errors(unittest.TestCase):
                        uid_map=[(0, os.geteuid(), 1)], gid_map=[(0, os.getegid(), 1)],
                        user=0, group=0, groups=[0])
         self.assertEqual(e.errno, errno.EPERM)
+
+    def test_setgid(self):
+        # gid 0 is not mapped in a user namespace without maps.
+        e = self.fails(OSError, "setgid", namespaces=["user"], user=0, group=0)
+        self.assertEqual(e.errno, errno.EINVAL)
 
     @unittest.skipUnless(ROOT, "needs root")
     def test_cgroup_not_a_cgroup(self):
