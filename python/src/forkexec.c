@@ -13,8 +13,9 @@
  *
  * What libclonexec cannot do the same way goes to CPython's own function
  * (the "original"): preexec_fn (Python code in the child), args None or
- * empty, cwd "", and cwd together with user/group/extra_groups (CPython
- * changes directory first, libclonexec after the credential change).
+ * empty, cwd "", cwd together with user/group/extra_groups (CPython
+ * changes directory first, libclonexec after the credential change), and
+ * an fd to keep at 2^20 or above (beyond a dense fd plan).
  */
 #include "ext.h"
 
@@ -31,6 +32,9 @@
  * is not installed: the converters os.setuid() uses, -1 included. */
 extern int _Py_Uid_Converter(PyObject *, uid_t *);
 extern int _Py_Gid_Converter(PyObject *, gid_t *);
+
+/* The library's most fd plan entries (nfiles). */
+#define CX_PLAN_MAX (1 << 20)
 
 static PyObject *original;
 static unsigned long long n_clonexec, n_fallback;
@@ -121,7 +125,7 @@ static int build_plan(struct fe *f, unsigned int *ret_n)
 	for (int i = 0; i < 4; i++)
 		if (ends[i] >= n && inherited(ends[i]))
 			n = ends[i] + 1;
-	if (n > (1 << 20))
+	if (n > CX_PLAN_MAX)
 		return -EINVAL;
 	f->files = PyMem_RawMalloc((size_t)n * sizeof(int));
 	if (!f->files)
@@ -458,6 +462,11 @@ PyObject *cxpy_fork_exec(PyObject *self, PyObject *args)
 	}
 	for (Py_ssize_t i = 0; i < f.nkeep; i++)
 		f.keep[i] = (int)PyLong_AsLong(PyTuple_GET_ITEM(py_fds_to_keep, i));
+	/* The dense fd plan stops at 2^20 entries (the library's limit). */
+	if (f.nkeep > 0 && f.keep[f.nkeep - 1] >= CX_PLAN_MAX) {
+		result = fallback(args);
+		goto cleanup;
+	}
 
 	n_clonexec++;
 	Py_BEGIN_ALLOW_THREADS
