@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 # CPython's own test_subprocess (Debian's libpython3.11-testsuite), run
 # stock and with clonexec.subprocess_backend installed in the test process
-# and in every Python child it starts (a sitecustomize on PYTHONPATH).
+# and in every Python child it starts that imports subprocess (a
+# sitecustomize on PYTHONPATH).
 # Fails if a test that passes stock does not pass with the backend, or if
 # the spawns did not go through libclonexec.
 # The two runs go at the same time (the suite mostly sleeps and waits:
