@@ -5,6 +5,8 @@
 #   make install PREFIX=/usr/local DESTDIR=
 #   make check-asan      the suite under AddressSanitizer + UBSan
 #   make check-valgrind  the suite under valgrind memcheck
+#   make deb             Debian packages into $(O)/deb/ (make check runs in the build)
+#   make check-deb       make deb, then install, use and purge them on this machine (root)
 #   make bench / bench-quick, make fuzz, make stress: see their .mk files
 
 # One version source: the public header.
@@ -30,6 +32,7 @@ LIBDIR ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 
 SONAME := libclonexec.so.$(MAJOR)
 LIB_SRCS := $(wildcard src/*.c)
@@ -43,16 +46,22 @@ LIB_HDRS := include/clonexec.h $(wildcard src/*.h) $(wildcard src/child/*.h) \
 
 # The child runs between clone and execve in the parent's memory: no
 # sanitizer (its shadow memory and TLS belong to the parent), no stack
-# protector (a TLS read), no loop-to-memset rewriting (a libc call).
+# protector (a TLS read), no loop-to-memset rewriting (a libc call), no
+# LTO (-flto in CFLAGS, as from dpkg-buildflags' optimize=+lto, would leave
+# child.o as compiler IR: check-child could see nothing and the link could
+# mix it with code built with the flags above).
 cc_has = $(shell $(CC) $(1) -Werror -E -x c /dev/null >/dev/null 2>&1 && echo $(1))
 CHILD_CFLAGS := -fno-sanitize=all -fno-stack-protector -fno-builtin -fno-exceptions \
-	-fno-asynchronous-unwind-tables $(call cc_has,-fno-tree-loop-distribute-patterns)
+	-fno-asynchronous-unwind-tables $(call cc_has,-fno-tree-loop-distribute-patterns) -fno-lto
 
 TOOL_SRCS := $(wildcard tools/*.c)
 # libcap linked statically when its archive exists: one shared object less
 # to load at every start of the command.
 LIBCAP_A := $(shell $(CC) -print-file-name=libcap.a)
 TOOL_LIBS := $(if $(wildcard $(LIBCAP_A)),$(LIBCAP_A),-lcap)
+# libseccomp compiles --seccomp-deny (issue 10); the library needs it not.
+LIBSECCOMP_A := $(shell $(CC) -print-file-name=libseccomp.a)
+TOOL_LIBS += $(if $(wildcard $(LIBSECCOMP_A)),$(LIBSECCOMP_A),-lseccomp)
 TEST_LIB_SRCS := $(wildcard tests/lib/*.c)
 TEST_SRCS := $(wildcard tests/t-*.c)
 TEST_BINS := $(TEST_SRCS:tests/%.c=$(O)/tests/%)
@@ -61,7 +70,7 @@ TEST_HELPERS := $(TEST_HELPER_SRCS:tests/helpers/%.c=$(O)/tests/helpers/%)
 TEST_SCRIPTS := $(wildcard tests/t-*.sh)
 
 .PHONY: all lib tools tests check demo install clean check-asan check-valgrind check-child check-man \
-	deps deps-check check-run
+	deps deps-check check-run deb deb-symbols check-deb completion-install
 all: lib tools tests
 
 # A fresh Debian machine lacks libcap-dev and the like: install (as root)
@@ -122,9 +131,10 @@ $(O) $(O)/lib $(O)/lib/child $(O)/tests $(O)/tests/helpers:
 	mkdir -p $@
 
 # The child objects together may call nothing: any undefined symbol is a
-# libc call.
+# libc call. But for our own clone (clone.S, raw), which the child calls to
+# make the program in a joined PID namespace (issue 10).
 check-child: $(O)/lib/child.o
-	@undef=$$(nm -u $< | grep -v '_GLOBAL_OFFSET_TABLE_' || true); \
+	@undef=$$(nm -u $< | grep -v -e '_GLOBAL_OFFSET_TABLE_' -e ' cx_arch_clone$$' || true); \
 	if [ -n "$$undef" ]; then echo "child.o calls out: $$undef"; exit 1; fi; \
 	echo "child.o: no undefined symbols"
 
@@ -139,21 +149,21 @@ check: deps-check
 	$(MAKE) --no-print-directory check-run
 
 check-run: all check-child check-man
-	CX_BUILD=$(abspath $(O)) CX_SANITIZE=$(SANITIZE) CX_SANFLAGS="$(SANFLAGS)" \
+	CX_BUILD=$(abspath $(O)) CX_SRC=$(CURDIR) CX_SANITIZE=$(SANITIZE) CX_SANFLAGS="$(SANFLAGS)" \
 		$(PROVE) $(PROVE_FLAGS) --exec tests/run-one $(TEST_BINS) $(TEST_SCRIPTS)
 
 check-asan:
 	$(MAKE) O=build-asan SANITIZE=1 CC=$(CC) check
 
 check-valgrind: deps-check all
-	CX_BUILD=$(abspath $(O)) CX_VALGRIND=1 $(PROVE) $(PROVE_FLAGS) --exec tests/run-one \
+	CX_BUILD=$(abspath $(O)) CX_SRC=$(CURDIR) CX_VALGRIND=1 $(PROVE) $(PROVE_FLAGS) --exec tests/run-one \
 		$(TEST_BINS)
 
 demo: deps
 	$(MAKE) --no-print-directory all
 	./tools/demo.sh $(O)/clonexec
 
-install: lib tools
+install: lib tools completion-install
 	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(BINDIR) \
 		$(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3 $(DESTDIR)$(MANDIR)/man7
 	install -m 644 include/clonexec.h $(DESTDIR)$(INCLUDEDIR)/
@@ -167,6 +177,36 @@ install: lib tools
 	for m in man/*.1; do [ -f "$$m" ] && install -m 644 "$$m" $(DESTDIR)$(MANDIR)/man1/; done; true
 	for m in man/*.3; do [ -f "$$m" ] && install -m 644 "$$m" $(DESTDIR)$(MANDIR)/man3/; done; true
 	for m in man/*.7; do [ -f "$$m" ] && install -m 644 "$$m" $(DESTDIR)$(MANDIR)/man7/; done; true
+
+completion-install:
+	install -d $(DESTDIR)$(BASHCOMPDIR)
+	install -m 644 bash-completion/clonexec $(DESTDIR)$(BASHCOMPDIR)/clonexec
+
+# dpkg-buildpackage writes to the parent directory: build in a copy of the
+# tree (its files known to git, or all but the build directories), under
+# $(O)/deb, without this make's variables. DEB_BUILD_OPTIONS=nocheck skips
+# make check.
+DEB_JOBS ?= 2
+deb:
+	@command -v dh >/dev/null || { echo "make deb: needs dpkg-dev and debhelper" >&2; exit 1; }
+	rm -rf $(O)/deb
+	mkdir -p $(O)/deb/clonexec-$(VERSION)
+	if git rev-parse --show-toplevel >/dev/null 2>&1; then \
+		git ls-files -z --cached --others --exclude-standard | \
+			tar --null -T - --ignore-failed-read -cf - 2>/dev/null; \
+	else \
+		tar --exclude=./build --exclude='./build-*' --exclude=./.git -cf - .; \
+	fi | tar -xf - -C $(O)/deb/clonexec-$(VERSION)
+	cd $(O)/deb/clonexec-$(VERSION) && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u MAKEOVERRIDES \
+		dpkg-buildpackage -us -uc -b -j$(DEB_JOBS)
+	rm -rf $(O)/deb/clonexec-$(VERSION)
+	@ls -1 $(O)/deb/*.deb
+
+deb-symbols:
+	debian/gen-symbols > debian/$$(debian/gen-symbols --package).symbols
+
+check-deb: deb
+	scripts/check-deb.sh $(O)/deb
 
 clean:
 	rm -rf build build-asan build-fuzz

@@ -1,24 +1,28 @@
-# The benchmark (issue 4), included by the top Makefile.
-#   make bench         full run: 0, 1 and 4 GiB; 1, 2, 4 threads; 100,000-spawn memory check
-#   make bench-quick   0 and 1 GiB, short slices, 10,000-spawn memory check
-# Results go to bench/results/ (git-ignored): bench.txt, bench.csv, memcheck.csv,
-# bench.png, cli.txt, cli.csv. Extra spawnbench options: make bench BENCH_FLAGS='--only cx,floor'.
+# The benchmark (issues 4 and 14), included by the top Makefile.
+#   make bench         full run: spawnbench (0, 1 and 4 GiB; 1, 2, 4 threads; 100,000-spawn
+#                      memory check), xcheck with its ladder and the cross-check, livebench
+#                      (1, 1,000, 10,000 live children), the plot, the CLI comparison
+#   make bench-quick   the same, smaller: under 30 s
+# Results go to bench/results/ (git-ignored): bench.txt, bench.csv, memcheck.csv, slices.csv,
+# xcheck.txt, xcheck.csv, agree.txt, live.txt, live.csv, bench.png, cli.txt, cli.csv.
+# Extra spawnbench options: make bench BENCH_FLAGS='--only cx,floor'.
 
 BENCH_O := $(O)/bench
 BENCH_RESULTS := bench/results
 BENCH_SRCS := bench/spawnbench.c bench/level.c bench/methods.c bench/floor.c bench/report.c \
-	bench/stats.c bench/memcheck.c tests/lib/cxt.c
+	bench/stats.c bench/memcheck.c bench/selfmap.c tests/lib/cxt.c
 BENCH_FLAGS ?=
 CLI_FLAGS ?=
 
-.PHONY: bench bench-quick bench-build bench-cli-build
+.PHONY: bench bench-quick bench-build bench-cli-build bench-deps
 
 # pngcairo when gnuplot has it, else png (bench/plot.gp chooses).
 BENCH_PLOT = @if command -v gnuplot >/dev/null 2>&1; then \
 	gnuplot -e "dir='$(BENCH_RESULTS)'" bench/plot.gp && echo "plot: $(BENCH_RESULTS)/bench.png"; \
 	else echo "bench: gnuplot not installed: no plot"; fi
 
-bench-build: $(BENCH_O)/spawnbench $(BENCH_O)/noop $(BENCH_O)/cmdtime
+bench-build: $(BENCH_O)/spawnbench $(BENCH_O)/noop $(BENCH_O)/cmdtime $(BENCH_O)/xcheck \
+	$(BENCH_O)/livebench $(BENCH_O)/sleeper $(O)/examples/pidfd-epoll
 
 $(BENCH_O) $(BENCH_RESULTS):
 	mkdir -p $@
@@ -32,6 +36,25 @@ $(BENCH_O)/noop: bench/noop.S | $(BENCH_O)
 $(BENCH_O)/spawnbench: $(BENCH_SRCS) bench/spawnbench.h $(O)/libclonexec.a | $(BENCH_O)
 	$(CC) $(CPPFLAGS) -Isrc -Itests/lib $(CFLAGS) $(WARN) -o $@ $(BENCH_SRCS) $(O)/libclonexec.a -lpthread
 
+# The independent cross-check (bench/README.md): its own spawn code; from the
+# library only the clone trampolines (src/arch) besides the public API.
+$(BENCH_O)/xcheck: bench/xcheck.c bench/stats.c bench/selfmap.c bench/spawnbench.h \
+		$(O)/libclonexec.a | $(BENCH_O)
+	$(CC) $(CPPFLAGS) -Isrc $(CFLAGS) $(WARN) -o $@ bench/xcheck.c bench/stats.c bench/selfmap.c \
+		$(O)/libclonexec.a -lpthread
+
+# Live children (issue 14 section 3) and the child they keep alive.
+$(BENCH_O)/livebench: bench/live.c bench/stats.c bench/spawnbench.h $(O)/libclonexec.a | $(BENCH_O)
+	$(CC) $(CPPFLAGS) -Isrc $(CFLAGS) $(WARN) -o $@ bench/live.c bench/stats.c $(O)/libclonexec.a
+
+$(BENCH_O)/sleeper: bench/sleeper.S | $(BENCH_O)
+	$(CC) -nostdlib -static -Wl,--build-id=none -s -o $@ $<
+
+# The epoll-on-pidfds pattern of cx_process_pidfd(3); run by make bench.
+$(O)/examples/pidfd-epoll: examples/pidfd-epoll.c include/clonexec.h $(O)/libclonexec.a
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(O)/libclonexec.a
+
 $(BENCH_O)/cmdtime: bench/cmdtime.c bench/stats.c bench/spawnbench.h | $(BENCH_O)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -o $@ bench/cmdtime.c bench/stats.c
 
@@ -41,12 +64,31 @@ bench-cli-build:
 	@$(MAKE) --no-print-directory O=$(O) tools >/dev/null 2>&1 || \
 		echo "bench: the clonexec CLI did not build; its comparisons will be skipped"
 
-bench: bench-build bench-cli-build | $(BENCH_RESULTS)
-	$(BENCH_O)/spawnbench --out $(BENCH_RESULTS) $(BENCH_FLAGS)
+# gnuplot, unshare, bwrap: installed on Debian as root, else named.
+bench-deps:
+	@bench/deps.sh
+
+# xcheck measures again, its own way, rows spawnbench measured (bench/README.md,
+# "Two methods"), with the same 100 extra inheritable fds spawnbench keeps open;
+# agree.sh sets the ratios side by side.
+XCHECK_FULL := --ladder --rounds 101 --batch 50 --extra-fds 100
+XCHECK_QUICK := --rounds 21 --batch 30 --extra-fds 100
+
+bench: bench-deps bench-build bench-cli-build | $(BENCH_RESULTS)
+	$(BENCH_O)/spawnbench --out $(BENCH_RESULTS) --slices $(BENCH_RESULTS)/slices.csv $(BENCH_FLAGS)
+	$(BENCH_O)/xcheck $(XCHECK_FULL) --csv $(BENCH_RESULTS)/xcheck.csv | tee $(BENCH_RESULTS)/xcheck.txt
+	bench/agree.sh $(BENCH_RESULTS)
+	$(BENCH_O)/livebench --out $(BENCH_RESULTS)
+	$(O)/examples/pidfd-epoll 1000
 	$(BENCH_PLOT)
 	bench/cli.sh $(O) $(BENCH_RESULTS) $(CLI_FLAGS)
 
-bench-quick: bench-build bench-cli-build | $(BENCH_RESULTS)
-	$(BENCH_O)/spawnbench --quick --out $(BENCH_RESULTS) $(BENCH_FLAGS)
+bench-quick: bench-deps bench-build bench-cli-build | $(BENCH_RESULTS)
+	$(BENCH_O)/spawnbench --quick --out $(BENCH_RESULTS) --slices $(BENCH_RESULTS)/slices.csv \
+		$(BENCH_FLAGS)
+	$(BENCH_O)/xcheck $(XCHECK_QUICK) --csv $(BENCH_RESULTS)/xcheck.csv | tee $(BENCH_RESULTS)/xcheck.txt
+	bench/agree.sh $(BENCH_RESULTS)
+	$(BENCH_O)/livebench --quick --out $(BENCH_RESULTS)
+	$(O)/examples/pidfd-epoll 100
 	$(BENCH_PLOT)
 	bench/cli.sh $(O) $(BENCH_RESULTS) --quick $(CLI_FLAGS)

@@ -126,23 +126,9 @@ int sb_floor_ns_parent(const struct sb_method *m, struct sb_worker *w)
 	return reap(m->name, pid) | r;
 }
 
-static long child_write(const char *path, const char *text, long len)
-{
-	long fd = cx_sys4(SYS_openat, AT_FDCWD, path, O_WRONLY | O_CLOEXEC, 0);
-	long n;
-
-	if (fd < 0)
-		return fd;
-	n = cx_sys3(SYS_write, fd, text, len);
-	cx_sys1(SYS_close, fd);
-	return n == len ? 0 : -1;
-}
-
 static int child_selfmap_exec(void *arg)
 {
-	if (child_write("/proc/self/uid_map", uid_map, uid_map_len) ||
-	    child_write("/proc/self/setgroups", "deny", 4) ||
-	    child_write("/proc/self/gid_map", gid_map, gid_map_len))
+	if (sb_child_self_maps(uid_map, uid_map_len, gid_map, gid_map_len) < 0)
 		cx_sys1(SYS_exit, 125);
 	return child_exec(arg);
 }

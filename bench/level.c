@@ -184,19 +184,6 @@ static void touch_memory(long mib, int thp)
 	memset(p, 0x5a, len);
 }
 
-long sb_rss_kib(void)
-{
-	long size = 0, resident = 0;
-	FILE *f = fopen("/proc/self/statm", "re");
-
-	if (f) {
-		if (fscanf(f, "%ld %ld", &size, &resident) != 2)
-			resident = 0;
-		fclose(f);
-	}
-	return resident * (sysconf(_SC_PAGESIZE) / 1024);
-}
-
 static void level_main(long mib, int thp, int in, int out)
 {
 	struct command c;

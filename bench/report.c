@@ -16,30 +16,6 @@
 #include "clonexec.h"
 #include "spawnbench.h"
 
-static FILE *txt;
-
-void sb_out_open(const char *path)
-{
-	txt = fopen(path, "we");
-	if (!txt)
-		perror(path);
-}
-
-void sb_out(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	if (txt) {
-		va_start(ap, fmt);
-		vfprintf(txt, fmt, ap);
-		va_end(ap);
-	}
-	fflush(stdout);
-}
-
 static void first_line(const char *path, const char *key, char *buf, size_t len)
 {
 	FILE *f = fopen(path, "re");

@@ -9,7 +9,8 @@
  * Round 0 is a warm-up and is not counted. Nothing is pinned.
  *
  *   spawnbench [--quick] [--out DIR] [--mem MiB,...] [--threads N,...]
- *              [--rounds N] [--slice-ms MS] [--memcheck N] [--only NAME,...] [--thp]
+ *              [--rounds N] [--slice-ms MS] [--settle-ms MS] [--memcheck N]
+ *              [--only NAME,...] [--thp] [--slices FILE]
  */
 #include <errno.h>
 #include <limits.h>
@@ -28,6 +29,8 @@ struct options {
 	int threads[SB_MAX_LEVELS];
 	int rounds;
 	double slice_us;
+	double settle_ms;      /* between slices, off the clock (sb_settle) */
+	const char *slices;     /* --slices FILE: one line per measured slice */
 	long memcheck;
 	const char *only;
 	const char *out;
@@ -44,19 +47,6 @@ struct sb_cell *sb_cell(struct sb_results *res, int mi, int ti, int m)
 			   (size_t)m];
 }
 
-void sb_push(double **v, size_t *n, size_t *cap, double x)
-{
-	if (*n == *cap) {
-		*cap = *cap ? 2 * *cap : 1024;
-		*v = realloc(*v, *cap * sizeof(**v));
-		if (!*v) {
-			perror("spawnbench: realloc");
-			exit(1);
-		}
-	}
-	(*v)[(*n)++] = x;
-}
-
 /* A slice: method m on threads[ti] threads of memory level mi. */
 struct slot {
 	int mi, ti, m;
@@ -64,18 +54,53 @@ struct slot {
 
 /* Every round runs every slot once, in a new random order (fixed seed, so
  * runs are comparable); round 0 is the warm-up, with shorter slices. */
+/* fork copies the parent's page tables: with memory, one spawn takes
+ * 0.05-1 s on a 2-CPU VM, and 2 or 4 threads of it would take most of the
+ * run's time. It is a baseline without a target: above the first memory
+ * level it runs with one thread only. */
+static int fork_skipped(const struct sb_results *res, int mi, int ti, int m)
+{
+	return mi > 0 && res->threads[ti] > 1 && !strcmp(sb_methods[m].name, "fork");
+}
+
+/* --slices: what each slice measured and which method ran just before it,
+ * to see what a slice inherits from the previous one. */
+static void slice_line(FILE *f, int round, const struct slot *s, int prev,
+		       const struct sb_cell *c, size_t from)
+{
+	size_t n = c->n - from, k = n < 10 ? n : 10;
+	double *v = malloc((n + 1) * sizeof(*v));
+
+	if (!f || !v || !n) {
+		free(v);
+		return;
+	}
+	memcpy(v, c->lat + from, n * sizeof(*v));
+	sb_sort(v, k);
+	fprintf(f, "%d,%d,%d,%s,%s,%zu,%.2f,", round, s->mi, s->ti, sb_methods[s->m].name,
+		prev >= 0 ? sb_methods[prev].name : "-", n, sb_quantile(v, k, 0.5));
+	sb_sort(v, n);
+	fprintf(f, "%.2f\n", sb_quantile(v, n, 0.5));
+	free(v);
+}
+
 static int run_rounds(struct sb_results *res, struct sb_level *levels, const struct options *o)
 {
 	size_t nslots = 0, total = (size_t)res->nmem * (size_t)res->nthr * (size_t)sb_nmethods;
 	struct slot *slots = calloc(total, sizeof(*slots));
 	unsigned seed = 4;
+	FILE *sf = o->slices ? fopen(o->slices, "we") : NULL;
+	int prev = -1;
+
+	if (sf)
+		fprintf(sf, "round,mem,thr,method,previous,n,median_first10_us,median_us\n");
 
 	if (!slots)
 		return -1;
 	for (int mi = 0; mi < res->nmem; mi++)
 		for (int ti = 0; ti < res->nthr; ti++)
 			for (int m = 0; m < sb_nmethods; m++)
-				if (res->avail[m])
+				if (res->avail[m] && !fork_skipped(res, mi, ti, m))
 					slots[nslots++] = (struct slot){ mi, ti, m };
 	for (int round = 0; round <= o->rounds; round++) {
 		fprintf(stderr, "spawnbench: round %d of %d%s\n", round, o->rounds,
@@ -89,15 +114,22 @@ static int run_rounds(struct sb_results *res, struct sb_level *levels, const str
 		}
 		for (size_t i = 0; i < nslots; i++) {
 			struct slot *s = &slots[i];
+			struct sb_cell *c = round ? sb_cell(res, s->mi, s->ti, s->m) : NULL;
+			size_t from = c ? c->n : 0;
 
+			sb_settle(o->settle_ms);
 			if (sb_level_slice(&levels[s->mi], s->m, res->threads[s->ti],
-					   round ? o->slice_us : o->slice_us / 4,
-					   round ? sb_cell(res, s->mi, s->ti, s->m) : NULL) < 0) {
+					   round ? o->slice_us : o->slice_us / 4, c) < 0) {
 				free(slots);
 				return -1;
 			}
+			if (c)
+				slice_line(sf, round, s, prev, c, from);
+			prev = s->m;
 		}
 	}
+	if (sf)
+		fclose(sf);
 	free(slots);
 	return 0;
 }
@@ -119,8 +151,8 @@ static int parse_list(const char *s, long *v, int max)
 static void usage(void)
 {
 	fprintf(stderr, "usage: spawnbench [--quick] [--out DIR] [--mem MiB,...] "
-			"[--threads N,...] [--rounds N] [--slice-ms MS] [--memcheck N] "
-			"[--only NAME,...] [--thp]\n");
+			"[--threads N,...] [--rounds N] [--slice-ms MS] [--settle-ms MS] "
+			"[--memcheck N] [--only NAME,...] [--thp] [--slices FILE]\n");
 	exit(2);
 }
 
@@ -129,7 +161,7 @@ static void parse_options(struct options *o, int argc, char **argv)
 	long v[SB_MAX_LEVELS];
 
 	*o = (struct options){ .nmem = 3, .mem_mib = { 0, 1024, 4096 }, .nthr = 3,
-			       .threads = { 1, 2, 4 }, .rounds = 30, .slice_us = 30000,
+			       .threads = { 1, 2, 4 }, .rounds = 24, .slice_us = 30000, .settle_ms = 2,
 			       .memcheck = 100000, .out = "bench/results" };
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *arg = i + 1 < argc ? argv[i + 1] : NULL;
@@ -159,6 +191,10 @@ static void parse_options(struct options *o, int argc, char **argv)
 			o->rounds = atoi(arg);
 		} else if (!strcmp(a, "--slice-ms")) {
 			o->slice_us = atof(arg) * 1000;
+		} else if (!strcmp(a, "--slices")) {
+			o->slices = arg;
+		} else if (!strcmp(a, "--settle-ms")) {
+			o->settle_ms = atof(arg);
 		} else if (!strcmp(a, "--memcheck")) {
 			o->memcheck = atol(arg);
 		} else if (!strcmp(a, "--mem")) {
@@ -211,26 +247,6 @@ static void trial(struct sb_results *res, const char *only)
 	}
 }
 
-static void find_noop(void)
-{
-	static char path[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", path, sizeof(path) - 16);
-	char *slash;
-
-	if (n < 0) {
-		perror("spawnbench: /proc/self/exe");
-		exit(1);
-	}
-	path[n] = 0;
-	slash = strrchr(path, '/');
-	strcpy(slash + 1, "noop");
-	if (access(path, X_OK) < 0) {
-		fprintf(stderr, "spawnbench: %s: %s\n", path, strerror(errno));
-		exit(1);
-	}
-	sb_env.noop = path;
-}
-
 int main(int argc, char **argv)
 {
 	struct sb_level levels[SB_MAX_LEVELS];
@@ -241,7 +257,7 @@ int main(int argc, char **argv)
 	int memok = 1;
 
 	parse_options(&o, argc, argv);
-	find_noop();
+	sb_env.noop = sb_beside_self("noop");
 	sb_env.argv[0] = "noop";
 	sb_env.envp = environ;
 	sb_env.uid = getuid();
@@ -252,8 +268,9 @@ int main(int argc, char **argv)
 		return 1;
 	snprintf(path, sizeof(path), "%s/bench.txt", o.out);
 	sb_out_open(path);
-	snprintf(path, sizeof(path), "%s, %d rounds of %.0f ms slices + 1 warm-up round",
-		 o.quick ? "quick" : "full", o.rounds, o.slice_us / 1000);
+	snprintf(path, sizeof(path),
+		 "%s, %d rounds of %.0f ms slices + 1 warm-up round, %.0f ms settle between slices",
+		 o.quick ? "quick" : "full", o.rounds, o.slice_us / 1000, o.settle_ms);
 	sb_report_header(path);
 
 	res.nmem = o.nmem;

@@ -73,6 +73,9 @@ int sb_floor_ns_self(const struct sb_method *m, struct sb_worker *w);
 int sb_floor_setup(void);
 int sb_check_status(const char *who, int status);
 
+/* selfmap.c: the raw child's own id maps (raw system calls only). */
+long sb_child_self_maps(const char *uid_map, long uid_len, const char *gid_map, long gid_len);
+
 /* The measurements of one method at one memory level and thread count. */
 struct sb_cell {
 	double *lat;            /* every measured spawn, µs; sorted by sb_report */
@@ -95,10 +98,7 @@ struct sb_results {
 
 struct sb_cell *sb_cell(struct sb_results *res, int mi, int ti, int m);
 
-/* report.c: table, CSV, plot data and targets; sb_out prints to stdout and
- * to the text copy of the report. */
-void sb_out_open(const char *path);
-void sb_out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* report.c: table, CSV, plot data and targets. */
 void sb_report_header(const char *mode);
 void sb_report(struct sb_results *res, const char *dir);
 void sb_tally(int pass);
@@ -113,15 +113,18 @@ struct sb_level {
 int sb_level_start(struct sb_level *l, long mib, int thp);
 int sb_level_slice(struct sb_level *l, int method, int nthr, double slice_us, struct sb_cell *c);
 void sb_level_stop(struct sb_level *l);
-long sb_rss_kib(void);
 
-/* spawnbench.c */
-void sb_push(double **v, size_t *n, size_t *cap, double x);
-
-/* stats.c */
+/* stats.c, shared by every bench program. sb_out prints to stdout and to
+ * the text copy of the report opened by sb_out_open. */
 double sb_now_us(void);
 void sb_sort(double *v, size_t n);
 double sb_quantile(const double *sorted, size_t n, double q);
+void sb_push(double **v, size_t *n, size_t *cap, double x);
+long sb_rss_kib(void);
+void sb_settle(double ms);
+const char *sb_beside_self(const char *name);
+void sb_out_open(const char *path);
+void sb_out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* memcheck.c: parent RSS and fd count around n spawns. */
 int sb_memcheck(long n, const char *csv_path);

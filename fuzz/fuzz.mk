@@ -7,7 +7,7 @@
 # seeds stay small. fuzz-cli is built only once tools/options.[ch] exist.
 #
 # The library is compiled again here with the fuzzing flags (clang only);
-# child.c without sanitizers or coverage, as in the main build: it runs
+# src/child/ without sanitizers or coverage, as in the main build: it runs
 # between clone and execve, which no fuzz target reaches (cx_explain
 # starts nothing).
 
@@ -33,14 +33,17 @@ endif
 .PHONY: fuzz fuzz-build
 fuzz-build: $(FUZZ_TARGETS)
 
-$(FUZZ_O)/lib $(FUZZ_O)/corpus:
+$(FUZZ_O)/lib $(FUZZ_O)/lib/child $(FUZZ_O)/corpus:
 	mkdir -p $@
 
 $(FUZZ_O)/lib/%.o: src/%.c $(LIB_HDRS) | $(FUZZ_O)/lib
 	$(FUZZ_CC) $(CPPFLAGS) -Isrc $(FUZZ_CFLAGS) $(WARN) -c $< -o $@
 
-$(FUZZ_O)/lib/child.o: src/child.c $(LIB_HDRS) | $(FUZZ_O)/lib
+$(FUZZ_O)/lib/child/%.o: src/child/%.c $(LIB_HDRS) | $(FUZZ_O)/lib/child
 	$(FUZZ_CC) $(CPPFLAGS) -Isrc $(FUZZ_CHILD_CFLAGS) $(WARN) -c $< -o $@
+
+$(FUZZ_O)/lib/child.o: $(CHILD_SRCS:src/child/%.c=$(FUZZ_O)/lib/child/%.o)
+	$(LD) -r -o $@ $^
 
 $(FUZZ_O)/lib/clone.o: src/arch/$(ARCH)/clone.S | $(FUZZ_O)/lib
 	$(FUZZ_CC) -c $< -o $@

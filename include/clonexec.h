@@ -52,6 +52,29 @@ struct cx_rlimit {
 	uint64_t hard;
 };
 
+/* 0.2, issue 10: a namespace to join, as an fd (/proc/PID/ns/net,
+ * /run/netns/NAME, a pidfd is not one) and its CX_NEW* type (0: any). */
+struct cx_ns_fd {
+	int fd;
+	int reserved;
+	uint64_t type;
+};
+
+/* One classic-BPF instruction, as the kernel's struct sock_filter. */
+struct cx_sock_filter {
+	uint16_t code;
+	uint8_t jt;
+	uint8_t jf;
+	uint32_t k;
+};
+
+/* A Landlock path rule: access (LANDLOCK_ACCESS_FS_* bits) beneath path;
+ * rights that apply only to directories are dropped for a file. */
+struct cx_landlock_rule {
+	const char *path;
+	uint64_t access;
+};
+
 /* Flags for cx_attr.flags. */
 enum cx_attr_flag {
 	/* Start a new session (setsid). */
@@ -100,6 +123,30 @@ enum cx_attr_flag {
 	CX_ATTR_NO_NEW_PRIVS = 1ULL << 15,
 	/* The child's umask is umask. */
 	CX_ATTR_UMASK = 1ULL << 16,
+
+	/* 0.2, issue 10: join and confine (bits 30-39) */
+	/* Join the namespaces join_ns of the process join_pidfd (a pidfd),
+	 * in one setns(pidfd, join_ns) call, before any namespace is made. */
+	CX_ATTR_JOIN_PIDFD = 1ULL << 30,
+	/* Keep only cap_bounding in the bounding set (PR_CAPBSET_DROP the
+	 * others, before the credential change). */
+	CX_ATTR_CAP_BOUNDING = 1ULL << 31,
+	/* The inheritable set is exactly cap_inheritable (after the
+	 * credential change; ambient_caps must be part of it). */
+	CX_ATTR_CAP_INHERITABLE = 1ULL << 32,
+	/* The effective and permitted sets are cap_keep, from what the child
+	 * has after the credential change (ambient_caps must be part of it).
+	 * A uid 0 program gets its bounding set back at execve (unless
+	 * SECBIT_NOROOT): drop that too (CX_ATTR_CAP_BOUNDING). */
+	CX_ATTR_CAP_KEEP = 1ULL << 33,
+	/* The securebits are securebits (PR_SET_SECUREBITS, before the
+	 * credential change). */
+	CX_ATTR_SECUREBITS = 1ULL << 34,
+	/* landlock_fd is a Landlock ruleset fd to restrict the child with. */
+	CX_ATTR_LANDLOCK_FD = 1ULL << 35,
+	/* Landlock rights the kernel's ABI lacks are an error (default: best
+	 * effort, they are left out, and no Landlock at all is no error). */
+	CX_ATTR_LANDLOCK_STRICT = 1ULL << 36,
 };
 
 /* Namespace flags for cloneflags and unshareflags: the kernel's CLONE_NEW*
@@ -170,6 +217,25 @@ struct cx_attr {
 
 	const struct cx_rlimit *rlimits;
 	unsigned int nrlimits;
+
+	/* 0.2, issue 10: join and confine */
+	int join_pidfd;                /* CX_ATTR_JOIN_PIDFD */
+	uint64_t join_ns;              /* CX_NEW* types to join from join_pidfd */
+	const struct cx_ns_fd *join_fds; /* namespace fds to join (setns each) */
+	unsigned int njoin_fds;
+	uint64_t cap_bounding;         /* CX_ATTR_CAP_BOUNDING: bit n keeps capability n */
+	uint64_t cap_inheritable;      /* CX_ATTR_CAP_INHERITABLE */
+	uint64_t cap_keep;             /* CX_ATTR_CAP_KEEP */
+	uint32_t securebits;           /* CX_ATTR_SECUREBITS: SECBIT_* bits */
+	unsigned int seccomp_len;      /* instructions in seccomp_filter, at most 4096 */
+	const struct cx_sock_filter *seccomp_filter; /* installed just before execve */
+	int landlock_fd;               /* CX_ATTR_LANDLOCK_FD */
+	unsigned int nlandlock_rules;
+	const struct cx_landlock_rule *landlock_rules; /* made into a ruleset by the parent */
+	uint64_t landlock_handled;     /* LANDLOCK_ACCESS_FS_* denied unless a rule allows;
+					* 0: every right the kernel knows */
+	int64_t monotonic_offset;      /* seconds, for a time namespace from unshareflags */
+	int64_t boottime_offset;
 };
 
 /* Declare a struct cx_attr with its size set: CX_ATTR(a, .dir = "/tmp"); */
@@ -216,6 +282,18 @@ enum cx_step {
 	CX_STEP_SETCTTY,           /* "set controlling terminal" (TIOCSCTTY) */
 	CX_STEP_PTRACE,            /* "ptrace traceme" */
 	CX_STEP_EXECVE,            /* "execve" */
+	/* 0.2, issue 13: exec in place */
+	CX_STEP_JOIN_CGROUP,       /* "join cgroup": cx_exec's cgroup.procs write */
+	/* 0.2, issue 10: join and confine */
+	CX_STEP_SETNS,             /* "setns": join namespaces */
+	CX_STEP_FORK_PROGRAM,      /* "make the program": clone into a joined PID namespace */
+	CX_STEP_SECUREBITS,        /* "set securebits" */
+	CX_STEP_BOUNDING,          /* "drop bounding set" */
+	CX_STEP_CAP_SETS,          /* "set capabilities" */
+	CX_STEP_TIME_OFFSETS,      /* "write timens_offsets" */
+	CX_STEP_LANDLOCK_RULESET,  /* "make landlock ruleset" (parent) */
+	CX_STEP_LANDLOCK,          /* "landlock restrict" */
+	CX_STEP_SECCOMP,           /* "install seccomp filter" */
 	CX_STEP_MAX_
 };
 
@@ -261,13 +339,36 @@ CX_EXPORT int cx_spawnp(const char *file, char *const argv[], char *const envp[]
 			const struct cx_attr *attr, struct cx_process **ret_process,
 			struct cx_error *ret_error);
 
+/*
+ * Run the same steps in the calling process and execve path: no new
+ * process, the program keeps the caller's pid (what unshare(1), nsenter(1)
+ * and setpriv(1) do). Returns only on failure, with *ret_error as for
+ * cx_spawn. Namespaces in cloneflags are made by unshare (not a new PID
+ * namespace, which only a new process can enter: -EINVAL before anything
+ * changes); a user namespace's maps can only be the caller's own ids;
+ * CX_ATTR_CGROUP writes the caller into cgroup_fd's cgroup.procs;
+ * CX_ATTR_REQUIRE_PIDFD is -EINVAL (there is no child). Every input is
+ * checked before the first change, but a step that fails after others
+ * leaves them done (ids, handlers, namespaces): the caller should report
+ * and _exit. The credential steps are raw system calls: in a
+ * multi-threaded caller they change the calling thread only, until the
+ * execve ends the other threads.
+ */
+CX_EXPORT int cx_exec(const char *path, char *const argv[], char *const envp[],
+		      const struct cx_attr *attr, struct cx_error *ret_error);
+
+/* As cx_exec, with cx_spawnp's PATH search. */
+CX_EXPORT int cx_execp(const char *file, char *const argv[], char *const envp[],
+		       const struct cx_attr *attr, struct cx_error *ret_error);
+
 /* Flags for cx_explain(). */
 enum cx_explain_flag {
 	CX_EXPLAIN_SEARCH_PATH = 1 << 0, /* resolve path as cx_spawnp would */
+	CX_EXPLAIN_IN_PLACE = 1 << 1,    /* the steps of cx_exec, not cx_spawn */
 };
 
 /* Called once per step: index from 1, the step, who runs it ("parent" or
- * "child") and a one-line description. A non-zero return stops the walk and
+ * "child"; "self" for CX_EXPLAIN_IN_PLACE) and a one-line description. A non-zero return stops the walk and
  * is returned by cx_explain(). */
 typedef int (*cx_explain_fn)(int index, int step, const char *who, const char *text,
 			     void *userdata);

@@ -12,6 +12,7 @@ need() { # need PACKAGE TEST...
 has_header() { printf '#include <%s>\n' "$1" | ${CC:-cc} -E -x c - ; }
 
 need libcap-dev has_header sys/capability.h
+need libseccomp-dev has_header seccomp.h
 need procps command -v ps
 if [ "${1:-}" = check ]; then
 	need prove command -v prove
@@ -21,6 +22,8 @@ if [ "${1:-}" = check ]; then
 	need man-db command -v man
 	need groff-base command -v groff
 	need valgrind has_header valgrind/valgrind.h
+	need bash-completion test -f /usr/share/bash-completion/bash_completion
+	need libcap2-bin test -x /usr/sbin/capsh
 	need "python3-dev python3-setuptools libpython3.11-testsuite" sh -c 'test -e /usr/include/python3.11/Python.h && test -d /usr/lib/python3/dist-packages/setuptools && test -e /usr/lib/python3.11/test/test_subprocess.py'
 fi
 [ -z "$missing" ] && exit 0

@@ -13,7 +13,10 @@
 #include "internal.h"
 
 #define CX_ATTR_SIZE_VER0 sizeof(struct cx_attr)
-#define CX_ATTR_ALL_FLAGS ((CX_ATTR_UMASK << 1) - 1)
+#define CX_ATTR_ALL_FLAGS                                                                    \
+	(((CX_ATTR_UMASK << 1) - 1) | CX_ATTR_JOIN_PIDFD | CX_ATTR_CAP_BOUNDING |            \
+	 CX_ATTR_CAP_INHERITABLE | CX_ATTR_CAP_KEEP | CX_ATTR_SECUREBITS | CX_ATTR_LANDLOCK_FD | \
+	 CX_ATTR_LANDLOCK_STRICT)
 #define CX_CGROUP2_MAGIC 0x63677270 /* CGROUP2_SUPER_MAGIC */
 
 int cx_check_fail(struct cx_error *err, int error, const char *fmt, ...)
@@ -99,6 +102,8 @@ int cx_check(const char *path, char *const argv[], const struct cx_attr *attr,
 	static int (*const checks[])(const struct cx_attr *, struct cx_error *) = {
 		cx_check_namespaces, cx_check_files, cx_check_terminal, cx_check_credential,
 		check_cgroup, check_misc, cx_check_rlimits,
+		/* issue 10 */
+		cx_check_join, cx_check_caps, cx_check_seccomp, cx_check_landlock,
 	};
 	int r;
 

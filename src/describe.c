@@ -130,7 +130,11 @@ int cx_describe_plan(const struct cx_plan *plan, cx_explain_fn fn, void *userdat
 		describe(&b, plan, op, 1);
 		snprintf(text, sizeof(text), "%s%s%s", cx_steps[op->step].name,
 			 object[0] ? " " : "", object);
-		r = fn(i + 1, op->step, op->who == CX_PARENT ? "parent" : "child", text, userdata);
+		r = fn(i + 1, op->step,
+		       plan->mode == CX_MODE_IN_PLACE ? "self"
+		       : op->who == CX_PARENT	      ? "parent"
+						      : "child",
+		       text, userdata);
 		if (r)
 			return r;
 	}

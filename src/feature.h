@@ -29,4 +29,8 @@ void cx_feature_missing(enum cx_feature f);
  * headers); 40 when unreadable. */
 int cx_cap_last(void);
 
+/* 0.2, issue 10: the kernel's Landlock ABI version, 0 when it has none
+ * (or it is disabled, or valgrind does not know the system call). */
+int cx_landlock_abi(void);
+
 #endif

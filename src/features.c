@@ -13,6 +13,7 @@
 #endif
 
 #include "feature.h"
+#include "sys.h"
 
 /* 0: not probed yet, 1: absent, 2: present. */
 static atomic_int known[CX_FEAT_MAX_];
@@ -79,4 +80,21 @@ int cx_cap_last(void)
 		last = 40; /* CAP_CHECKPOINT_RESTORE, the last one in Linux 6.x */
 	atomic_store_explicit(&cached, last, memory_order_relaxed);
 	return last;
+}
+
+int cx_landlock_abi(void)
+{
+	/* -1: not probed yet. */
+	static atomic_int cached = -1;
+	int abi = atomic_load_explicit(&cached, memory_order_relaxed);
+	long r;
+
+	if (abi >= 0)
+		return abi;
+	/* valgrind warns at every system call it does not know. */
+	r = on_valgrind() ? -38 : cx_sys3(SYS_landlock_create_ruleset, 0, 0,
+					  1 /* LANDLOCK_CREATE_RULESET_VERSION */);
+	abi = r > 0 ? (int)r : 0;
+	atomic_store_explicit(&cached, abi, memory_order_relaxed);
+	return abi;
 }

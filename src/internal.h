@@ -124,10 +124,49 @@ struct cx_op_dup {
 	const int *parked;  /* place: the parked copy to read, or NULL: from */
 };
 
+/* JOIN_CGROUP */
+struct cx_op_cgroup {
+	int fd;             /* the cgroup v2 directory */
+};
+
 /* EXECVE */
 struct cx_op_exec {
 	const char *path;
 	char *const *argv;
+};
+
+/* 0.2, issue 10: join and confine */
+/* SETNS: setns(fd, ns); fd is a pidfd (ns: the types) or a namespace fd */
+struct cx_op_setns {
+	int fd;
+	int is_pidfd;
+	uint64_t ns;
+};
+
+/* SECUREBITS, BOUNDING (the set to keep) */
+struct cx_op_bits {
+	uint64_t bits;
+	int last;            /* BOUNDING: the kernel's last capability */
+};
+
+/* CAP_SETS */
+struct cx_op_capsets {
+	uint64_t keep;       /* effective and permitted: what is left of them */
+	uint64_t inheritable;
+	uint8_t set_keep, set_inheritable;
+};
+
+/* SECCOMP: laid out as the kernel's struct sock_fprog */
+struct cx_op_seccomp {
+	unsigned short len;
+	const struct cx_sock_filter *filter;
+};
+
+/* LANDLOCK_RULESET (parent) */
+struct cx_op_ruleset {
+	unsigned int nrules;
+	uint64_t handled;
+	int abi;
 };
 
 struct cx_op {
@@ -151,6 +190,12 @@ struct cx_op {
 		struct cx_op_close_others close_others;
 		struct cx_op_dup dup;
 		struct cx_op_exec exec;
+		struct cx_op_cgroup cgroup;
+		struct cx_op_setns setns;
+		struct cx_op_bits bits;
+		struct cx_op_capsets capsets;
+		struct cx_op_seccomp seccomp;
+		struct cx_op_ruleset ruleset;
 	};
 };
 
@@ -166,13 +211,17 @@ enum cx_mode {
 	/* A copied address space (fork): only where CLONE_VM cannot be used
 	 * (valgrind turns CLONE_VM into a fork); errors travel by pipe. */
 	CX_MODE_COPY,
+	/* No new process: cx_exec runs the child's ops itself. */
+	CX_MODE_IN_PLACE,
 };
 
 #define CX_MAP_TEXT_MAX 4096
+#define CX_REPORT_PROGRAM (-2) /* issue 10: a report that carries FORK_PROGRAM's pid */
 #define CX_OPS_INLINE 48
 
 struct cx_report {
-	int32_t index;     /* failing op, or -1 */
+	/* failing op, or -1; CX_REPORT_PROGRAM: error is the program's pid */
+	int32_t index;
 	int32_t error;     /* positive errno */
 };
 
@@ -216,6 +265,14 @@ struct cx_plan {
 	int parent_ends[2];        /* CX_MODE_COPY: the parent's pipe ends, which the
 				    * child's copy closes or it never sees EOF */
 
+	/* 0.2, issue 10: join and confine */
+	int landlock_fd;           /* the ruleset the child restricts itself with, or -1 */
+	int landlock_owned;        /* made by cx_landlock_prepare: closed at release */
+	char time_text[96];        /* /proc/self/timens_offsets */
+	int time_len;
+	char *join_stack;          /* FORK_PROGRAM: the program's stack top (mid borrowed stack) */
+	volatile int32_t program_pid; /* FORK_PROGRAM: the program, a child of the caller */
+
 	/* Shared with the child. */
 	volatile uint32_t go;      /* 0 wait, 1 go on, 2 give up */
 	volatile int32_t child_tid;
@@ -243,8 +300,13 @@ int cx_check_files(const struct cx_attr *a, struct cx_error *err);
 int cx_check_terminal(const struct cx_attr *a, struct cx_error *err);
 
 /* ---- plan.c: the spine ---- */
-int cx_plan_compile(struct cx_plan *plan, const char *path, int search, char *const argv[],
-		    char *const envp[], const struct cx_attr *attr, struct cx_error *err);
+enum cx_plan_how {
+	CX_PLAN_SEARCH = 1 << 0,   /* PATH search, as cx_spawnp */
+	CX_PLAN_IN_PLACE = 1 << 1, /* for cx_exec */
+};
+int cx_plan_compile(struct cx_plan *plan, const char *path, unsigned int how,
+		    char *const argv[], char *const envp[], const struct cx_attr *attr,
+		    struct cx_error *err);
 void cx_plan_release(struct cx_plan *plan);
 /* Append a zeroed op (the array is sized for the worst case). */
 struct cx_op *cx_plan_add(struct cx_plan *plan, int step, int who);
@@ -274,8 +336,35 @@ void cx_session_add_late(struct cx_plan *plan);
 int cx_fdplan_count(const struct cx_attr *attr);
 void cx_fdplan_compile(struct cx_plan *plan, int *scratch);
 
+/* 0.2, issue 10: join and confine */
+/* caps.c: bounding set, securebits, capability sets */
+int cx_check_caps(const struct cx_attr *a, struct cx_error *err);
+void cx_caps_add_early(struct cx_plan *plan);
+void cx_caps_add_sets(struct cx_plan *plan);
+/* seccomp.c */
+int cx_check_seccomp(const struct cx_attr *a, struct cx_error *err);
+void cx_seccomp_add(struct cx_plan *plan);
+/* landlock.c */
+int cx_check_landlock(const struct cx_attr *a, struct cx_error *err);
+int cx_landlock_prepare(struct cx_plan *plan, struct cx_error *err);
+void cx_landlock_add_parent(struct cx_plan *plan);
+void cx_landlock_add(struct cx_plan *plan);
+void cx_landlock_release(struct cx_plan *plan);
+/* join.c: joining namespaces, time offsets */
+int cx_check_join(const struct cx_attr *a, struct cx_error *err);
+int cx_join_count(const struct cx_attr *a);
+int cx_join_prepare(struct cx_plan *plan, struct cx_error *err);
+void cx_join_add(struct cx_plan *plan);
+/* The joins include a PID namespace (the program must be made in it). */
+int cx_join_takes_pid(const struct cx_attr *a);
+void cx_join_add_time(struct cx_plan *plan);
+/* userns-why.c: after a failure, why the kernel refused a user namespace */
+void cx_userns_why(const struct cx_plan *plan, struct cx_error *err);
+
 /* child/run.c: runs in the child; returns only on failure (the exit code). */
 int cx_child_main(void *plan);
+/* Run the child ops from index from on (FORK_PROGRAM's program). */
+int cx_child_run_from(struct cx_plan *plan, int from);
 
 /* ---- steps.c and describe.c: names and words ---- */
 struct cx_buf {
@@ -326,6 +415,17 @@ void cx_describe_close_others(struct cx_buf *, const struct cx_plan *, const str
 void cx_describe_dup(struct cx_buf *, const struct cx_plan *, const struct cx_op *, int);
 void cx_describe_exec(struct cx_buf *, const struct cx_plan *, const struct cx_op *, int);
 void cx_describe_root(struct cx_buf *, const struct cx_plan *, const struct cx_op *, int);
+void cx_describe_setns(struct cx_buf *, const struct cx_plan *, const struct cx_op *, int);
+void cx_describe_fork_program(struct cx_buf *, const struct cx_plan *, const struct cx_op *,
+			      int);
+void cx_describe_bits(struct cx_buf *, const struct cx_plan *, const struct cx_op *, int);
+void cx_describe_capsets(struct cx_buf *, const struct cx_plan *, const struct cx_op *, int);
+void cx_describe_seccomp(struct cx_buf *, const struct cx_plan *, const struct cx_op *, int);
+void cx_describe_ruleset(struct cx_buf *, const struct cx_plan *, const struct cx_op *, int);
+
+/* exec.c: what cannot be done without a new process */
+int cx_check_in_place(const struct cx_attr *a, struct cx_error *err);
+void cx_describe_cgroup(struct cx_buf *, const struct cx_plan *, const struct cx_op *, int);
 
 /* lookup.c */
 int cx_lookup(const char *file, const struct cx_attr *attr, char *buf, size_t len,

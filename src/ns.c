@@ -265,6 +265,8 @@ void cx_describe_clone(struct cx_buf *b, const struct cx_plan *plan, const struc
 	case CX_MODE_COPY:
 		cx_put(b, ", copying the address space (valgrind)");
 		break;
+	case CX_MODE_IN_PLACE:
+		break;
 	}
 	if (op->step == CX_STEP_CLONE3)
 		cx_put(b, ", CLONE_PIDFD|CLONE_CLEAR_SIGHAND%s",

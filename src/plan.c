@@ -36,6 +36,13 @@ static void add_clone_op(struct cx_plan *plan)
 	int step = plan->clone3_only || cx_feature(CX_FEAT_CLONE3) ? CX_STEP_CLONE3 : CX_STEP_CLONE;
 	struct cx_op *op;
 
+	if (plan->mode == CX_MODE_IN_PLACE) {
+		/* What the clone would have done, the caller does itself. */
+		plan->clone_op = -1;
+		if (a->flags & CX_ATTR_CGROUP)
+			cx_plan_child(plan, CX_STEP_JOIN_CGROUP)->cgroup.fd = a->cgroup_fd;
+		return;
+	}
 	if (a->pdeathsig)
 		cx_plan_add(plan, CX_STEP_OPEN_PARENT_PIDFD, CX_PARENT);
 	plan->clone_op = plan->nops;
@@ -64,24 +71,34 @@ static void add_ops(struct cx_plan *plan)
 	const struct cx_attr *a = &plan->attr;
 	struct cx_op *op;
 
+	cx_landlock_add_parent(plan);
 	add_clone_op(plan);
 	cx_plan_child(plan, CX_STEP_RESET_SIGNALS);
+	/* Joined first (entering a user namespace resets the securebits that
+	 * keep capabilities), and before the session steps, which belong to
+	 * the program when a PID namespace join makes it anew. */
+	cx_join_add(plan);
 	cx_cred_add_keepcaps(plan);
 	cx_session_add_early(plan);
 	/* After TIOCSPGRP: a background child would get SIGTTOU for it. */
 	cx_plan_child(plan, CX_STEP_SIGMASK);
 	cx_ns_add_unshare(plan);
+	cx_join_add_time(plan);
 	if (a->chroot)
 		cx_plan_child(plan, CX_STEP_CHROOT)->path.path = a->chroot;
 	cx_limits_add(plan);
+	cx_caps_add_early(plan);
 	cx_cred_add(plan);
+	cx_caps_add_sets(plan);
 	cx_cred_add_caps(plan);
 	add_misc_ops(plan);
+	cx_landlock_add(plan);
 	cx_fdplan_compile(plan, plan->fd_scratch);
 	cx_session_add_late(plan);
 	cx_limits_add_final(plan);
 	if (a->flags & CX_ATTR_PTRACE)
 		cx_plan_child(plan, CX_STEP_PTRACE);
+	cx_seccomp_add(plan);
 	op = cx_plan_child(plan, CX_STEP_EXECVE);
 	op->exec.path = plan->path;
 	op->exec.argv = plan->argv;
@@ -90,15 +107,18 @@ static void add_ops(struct cx_plan *plan)
 /* Worst case op count: fixed steps and what each concern may add. */
 static int max_ops(const struct cx_attr *a)
 {
-	return 32 + cx_limits_count(a) + cx_cred_count(a) + cx_fdplan_count(a);
+	return 32 + cx_limits_count(a) + cx_cred_count(a) + cx_fdplan_count(a) +
+	       cx_join_count(a);
 }
 
-static void choose_mode(struct cx_plan *plan)
+static void choose_mode(struct cx_plan *plan, unsigned int how)
 {
 	const struct cx_attr *a = &plan->attr;
 
 	plan->clone3_only = (a->flags & CX_ATTR_CGROUP) || (a->cloneflags & CX_NEWTIME);
-	if (!cx_feature(CX_FEAT_VM_SHARED))
+	if (how & CX_PLAN_IN_PLACE)
+		plan->mode = CX_MODE_IN_PLACE;
+	else if (!cx_feature(CX_FEAT_VM_SHARED))
 		plan->mode = CX_MODE_COPY;
 	else if (plan->parent_maps)
 		plan->mode = CX_MODE_VM_WAIT;
@@ -120,6 +140,10 @@ static void plan_init(struct cx_plan *plan)
 	plan->child_tid = 0;
 	plan->report.index = -1;
 	plan->report.error = 0;
+	plan->landlock_fd = -1;
+	plan->landlock_owned = 0;
+	plan->program_pid = 0;
+	plan->time_len = 0;
 }
 
 /* One allocation for the ops that do not fit inline, the rlimit values and
@@ -146,8 +170,9 @@ static int plan_alloc(struct cx_plan *plan, struct cx_error *err)
 	return 0;
 }
 
-int cx_plan_compile(struct cx_plan *plan, const char *path, int search, char *const argv[],
-		    char *const envp[], const struct cx_attr *attr, struct cx_error *err)
+int cx_plan_compile(struct cx_plan *plan, const char *path, unsigned int how,
+		    char *const argv[], char *const envp[], const struct cx_attr *attr,
+		    struct cx_error *err)
 {
 	extern char **environ;
 	struct cx_attr *a = &plan->attr;
@@ -155,10 +180,17 @@ int cx_plan_compile(struct cx_plan *plan, const char *path, int search, char *co
 
 	plan_init(plan);
 	r = cx_check(path, argv, attr, a, err);
+	if (r == 0 && (how & CX_PLAN_IN_PLACE))
+		r = cx_check_in_place(a, err);
 	if (r < 0)
 		return r;
+	if (how & CX_PLAN_IN_PLACE) {
+		/* No clone: every new namespace comes from unshare. */
+		a->unshareflags |= a->cloneflags;
+		a->cloneflags = 0;
+	}
 	plan->path = path;
-	if (search && !strchr(path, '/')) {
+	if ((how & CX_PLAN_SEARCH) && !strchr(path, '/')) {
 		r = cx_lookup(path, a, plan->path_buf, sizeof(plan->path_buf), err);
 		if (r < 0)
 			return r;
@@ -174,14 +206,23 @@ int cx_plan_compile(struct cx_plan *plan, const char *path, int search, char *co
 	r = cx_ns_prepare(plan, err);
 	if (r < 0)
 		return r;
-	choose_mode(plan);
+	choose_mode(plan, how);
 	/* cx_check vouched for ctty_fd only when a terminal flag uses it. */
 	plan->ctty_parent_fd = -1;
 	if (a->flags & CX_ATTR_FOREGROUND)
 		plan->ctty_parent_fd = a->files ? a->files[a->ctty_fd] : a->ctty_fd;
+	r = cx_join_prepare(plan, err);
+	if (r < 0)
+		return r;
 	r = plan_alloc(plan, err);
 	if (r < 0)
 		return r;
+	/* Last: it opens what cx_plan_release closes. */
+	r = cx_landlock_prepare(plan, err);
+	if (r < 0) {
+		cx_plan_release(plan);
+		return r;
+	}
 	add_ops(plan);
 	return 0;
 }
@@ -190,4 +231,5 @@ void cx_plan_release(struct cx_plan *plan)
 {
 	free(plan->heap);
 	plan->heap = NULL;
+	cx_landlock_release(plan);
 }

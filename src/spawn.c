@@ -154,11 +154,20 @@ static void read_report(struct cx_plan *plan, int fd)
 	struct cx_report rep;
 	ssize_t n;
 
-	do
-		n = read(fd, &rep, sizeof(rep));
-	while (n < 0 && errno == EINTR);
-	if (n == (ssize_t)sizeof(rep))
-		plan->report = rep;
+	for (;;) {
+		do
+			n = read(fd, &rep, sizeof(rep));
+		while (n < 0 && errno == EINTR);
+		if (n != (ssize_t)sizeof(rep))
+			return;
+		/* Issue 10: FORK_PROGRAM's pid comes first; the program's own
+		 * report, if any, after it. */
+		if (rep.index != CX_REPORT_PROGRAM) {
+			plan->report = rep;
+			return;
+		}
+		plan->program_pid = rep.error;
+	}
 }
 
 static void reap(pid_t pid)
@@ -285,6 +294,9 @@ static int spawn_run(struct cx_plan *plan, struct cx_process *proc, struct cx_er
 	if (!(plan->attr.flags & CX_ATTR_SIGMASK))
 		plan->child_sigmask = saved;
 
+	/* Issue 10: the program made in a joined PID namespace (FORK_PROGRAM)
+	 * runs on the low half of the stack, under the child's frames. */
+	plan->join_stack = stack + CX_CHILD_STACK / 2;
 	pid = clone_child(plan, stack, &pidfd);
 	if (pid < 0) {
 		r = (int)pid;
@@ -292,6 +304,13 @@ static int spawn_run(struct cx_plan *plan, struct cx_process *proc, struct cx_er
 		goto out;
 	}
 	r = follow_child(plan, (pid_t)pid, rep, go, &index);
+	if (plan->program_pid > 0) {
+		/* Issue 10: the child made the program, a child of ours too, and
+		 * exited: the program is the process from here on. */
+		reap((pid_t)pid);
+		close_fd(&pidfd);
+		pid = plan->program_pid;
+	}
 	if (r < 0) {
 		cx_error_from_op(err, plan, index, -r);
 	} else if (plan->report.index >= 0) {
@@ -329,7 +348,7 @@ static int spawn(const char *path, int search, char *const argv[], char *const e
 	struct cx_plan plan;
 	int r;
 
-	r = cx_plan_compile(&plan, path, search, argv, envp, attr, err);
+	r = cx_plan_compile(&plan, path, search ? CX_PLAN_SEARCH : 0, argv, envp, attr, err);
 	if (r < 0)
 		return r;
 	if (!ret_process) {
@@ -344,6 +363,8 @@ static int spawn(const char *path, int search, char *const argv[], char *const e
 		return -ENOMEM;
 	}
 	r = spawn_run(&plan, proc, err);
+	if (r < 0)
+		cx_userns_why(&plan, err); /* issue 10: why a user namespace was refused */
 	cx_plan_release(&plan);
 	if (r < 0) {
 		free(proc);
@@ -374,11 +395,14 @@ int cx_explain(const char *path, char *const argv[], char *const envp[],
 	struct cx_plan plan;
 	int r;
 
-	if (!fn || (flags & ~(unsigned int)CX_EXPLAIN_SEARCH_PATH)) {
+	if (!fn || (flags & ~(unsigned int)(CX_EXPLAIN_SEARCH_PATH | CX_EXPLAIN_IN_PLACE))) {
 		cx_error_set(err, CX_STEP_CHECK, EINVAL, 0, fn ? "unknown flags" : "fn is NULL");
 		return -EINVAL;
 	}
-	r = cx_plan_compile(&plan, path, flags & CX_EXPLAIN_SEARCH_PATH, argv, envp, attr, err);
+	r = cx_plan_compile(&plan, path,
+			    ((flags & CX_EXPLAIN_SEARCH_PATH) ? CX_PLAN_SEARCH : 0) |
+			    ((flags & CX_EXPLAIN_IN_PLACE) ? CX_PLAN_IN_PLACE : 0),
+			    argv, envp, attr, err);
 	if (r < 0)
 		return r;
 	r = cx_describe_plan(&plan, fn, userdata);

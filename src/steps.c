@@ -42,6 +42,17 @@ const struct cx_step_info cx_steps[CX_STEP_MAX_] = {
 	[CX_STEP_SETCTTY] = { "set controlling terminal", cx_describe_fd },
 	[CX_STEP_PTRACE] = { "ptrace traceme", NULL },
 	[CX_STEP_EXECVE] = { "execve", cx_describe_exec },
+	[CX_STEP_JOIN_CGROUP] = { "join cgroup", cx_describe_cgroup },
+	/* 0.2, issue 10: join and confine */
+	[CX_STEP_SETNS] = { "setns", cx_describe_setns },
+	[CX_STEP_FORK_PROGRAM] = { "make the program", cx_describe_fork_program },
+	[CX_STEP_SECUREBITS] = { "set securebits", cx_describe_bits },
+	[CX_STEP_BOUNDING] = { "drop bounding set", cx_describe_bits },
+	[CX_STEP_CAP_SETS] = { "set capabilities", cx_describe_capsets },
+	[CX_STEP_TIME_OFFSETS] = { "write timens_offsets", cx_describe_write },
+	[CX_STEP_LANDLOCK_RULESET] = { "make landlock ruleset", cx_describe_ruleset },
+	[CX_STEP_LANDLOCK] = { "landlock restrict", cx_describe_fd },
+	[CX_STEP_SECCOMP] = { "install seccomp filter", cx_describe_seccomp },
 };
 
 const char *cx_step_name(int step)

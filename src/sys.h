@@ -40,6 +40,12 @@
 #ifndef SYS_close_range
 #define SYS_close_range 436
 #endif
+/* 0.2, issue 10 (the same numbers on x86_64 and arm64) */
+#ifndef SYS_landlock_create_ruleset
+#define SYS_landlock_create_ruleset 444
+#define SYS_landlock_add_rule 445
+#define SYS_landlock_restrict_self 446
+#endif
 #ifndef P_PIDFD
 #define P_PIDFD 3
 #endif

@@ -9,9 +9,15 @@ fail=0
 ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fail=1; fi; }
 
 syms=$(nm -D --defined-only "$b/libclonexec.so" | awk '{print $3}')
-bad=$(echo "$syms" | grep -v -e '^CLONEXEC_' -e '^cx_[a-z_]*@@CLONEXEC_0\.1$' || true)
+bad=$(echo "$syms" | grep -v -e '^CLONEXEC_' -e '^cx_[a-z_0-9]*@@CLONEXEC_[0-9.]*$' || true)
 ok "$([ -z "$bad" ] && echo 0 || echo 1)" "exports only versioned cx_* symbols${bad:+ (not: $bad)}"
-ok "$(echo "$syms" | grep -c '^cx_' | grep -qx 12 && echo 0 || echo 1)" "12 public functions exported"
+# Each function in the node of the version script that names it, no more.
+want=$(awk '/^CLONEXEC_/ { node = $1 } /^\t\tcx_/ { sub(";", "", $1); print $1 "@@" node }' \
+	"$(dirname "$0")/../src/libclonexec.map" | sort)
+got=$(echo "$syms" | grep '^cx_' | sort)
+ok "$([ "$want" = "$got" ] && echo 0 || echo 1)" \
+	"the exports are the version script's $(echo "$want" | wc -l) functions, each in its node"
+[ "$want" = "$got" ] || diff <(echo "$want") <(echo "$got") | sed 's/^/# /'
 soname=$(readelf -d "$b/libclonexec.so" | sed -n 's/.*SONAME.*\[\(.*\)\]/\1/p')
 ok "$([ "$soname" = libclonexec.so.0 ] && echo 0 || echo 1)" "soname is libclonexec.so.0 (got $soname)"
 
@@ -24,7 +30,7 @@ ok "$(grep -qx 'prefix=/usr' "$pc" && grep -qx 'Version: 0.1.0' "$pc" && echo 0 
 	"clonexec.pc names the prefix and version"
 for f in usr/include/clonexec.h usr/lib/libclonexec.a usr/lib/libclonexec.so.0 \
 	usr/bin/clonexec usr/share/man/man1/clonexec.1 usr/share/man/man3/cx_spawn.3 \
-	usr/share/man/man7/libclonexec.7; do
+	usr/share/man/man7/libclonexec.7 usr/share/bash-completion/completions/clonexec; do
 	[ -e "$stage/$f" ]
 	ok $? "installed $f"
 done

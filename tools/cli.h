@@ -59,6 +59,28 @@ struct cli_state {
 	struct {
 		unsigned int nrlimits;
 	} res;
+	/* issue 10: join and confine */
+	struct cli_caps_state {
+		int keep_set, bounding_set, inh_set, secbits_set;
+		uint64_t keep, bounding, inh;
+		uint32_t secbits;
+	} caps;
+	struct {
+		int fd_set;
+		void *ctx;           /* libseccomp's, while --seccomp-deny rules add up */
+	} seccomp;
+	struct {
+		int access_set;      /* --landlock-access given */
+		int simple;          /* --landlock-ro/--landlock-rw given */
+		uint64_t access;
+		unsigned int nrules;
+	} landlock;
+	struct {
+		const char *pid;     /* --join PID */
+		const char *types;   /* --join-ns LIST */
+		unsigned int nfds;
+		int time_set;
+	} join;
 };
 
 struct cli_group {
@@ -74,6 +96,9 @@ struct cli_group {
 
 extern const struct cli_group cli_group_process, cli_group_fd, cli_group_cred, cli_group_ns,
 	cli_group_session, cli_group_resources, cli_group_output;
+/* issue 10 */
+extern const struct cli_group cli_group_join, cli_group_caps, cli_group_seccomp,
+	cli_group_landlock;
 
 #define CLI_GROUP(title_, opts_, apply_, finish_, cleanup_)                              \
 	{ .title = title_, .opts = opts_, .nopts = sizeof(opts_) / sizeof(opts_[0]),      \
@@ -94,6 +119,9 @@ int cli_parse_int(struct cli_state *s, const char *arg, long long max, const cha
 /* The library's limits, for messages before the library is asked. */
 #define CLI_FD_MAX ((1 << 20) - 1)
 #define CLI_NEWUSER 0x10000000ULL
+
+/* opt-join.c: frees and closes what the issue 10 groups own in cli_opts. */
+void cli_confine_free(struct cli_opts *o);
 
 /* opt-fd.c: is child fd 'fd' open in the child (after the fd plan)? */
 int cli_child_has_fd(const struct cli_state *s, int fd);

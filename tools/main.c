@@ -103,10 +103,18 @@ static int run(struct cli_opts *o)
 	if (o->envp)
 		environ = o->envp;
 	if (o->explain) {
-		r = cx_explain(o->program, o->argv, NULL, &o->attr, CX_EXPLAIN_SEARCH_PATH,
+		r = cx_explain(o->program, o->argv, NULL, &o->attr,
+			       CX_EXPLAIN_SEARCH_PATH | (o->exec ? CX_EXPLAIN_IN_PLACE : 0),
 			       explain_line, NULL, &err);
 		fflush(stdout);
 		return r < 0 ? failed(o, &err) : 0;
+	}
+	if (o->exec) {
+		/* Returns only on failure; the steps before it may have changed
+		 * this process, so nothing but the message and the exit. */
+		fflush(NULL);
+		cx_execp(o->program, o->argv, NULL, &o->attr, &err);
+		return failed(o, &err);
 	}
 	if (o->foreground) {
 		/* --ctty is a child fd; the terminal it names is this fd of ours. */

@@ -56,6 +56,25 @@ int cli_namespace(const char *name, size_t len, uint64_t *ret_flag)
 	return -EINVAL;
 }
 
+int cli_namespace_list(const char *list, uint64_t *flags, const char **ret_bad, size_t *ret_len)
+{
+	const char *p = list;
+
+	for (;;) {
+		size_t len = strcspn(p, ",");
+		uint64_t f;
+
+		if (cli_namespace(p, len, &f) < 0) {
+			*ret_bad = p;
+			*ret_len = len;
+			return -EINVAL;
+		}
+		*flags |= f;
+		if (!p[len])
+			return 0;
+		p += len + 1;
+	}
+}
 
 static int by_user_name(const char *s, unsigned int *ret_id)
 {

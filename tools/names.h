@@ -16,6 +16,10 @@ int cli_number(const char *s, unsigned long long max, unsigned long long *ret);
  * time) to its CLONE_NEW* flag. */
 int cli_namespace(const char *name, size_t len, uint64_t *ret_flag);
 
+/* A comma-separated list of them, ORed into *flags; on an unknown name,
+ * where it starts and its length. */
+int cli_namespace_list(const char *list, uint64_t *flags, const char **ret_bad, size_t *ret_len);
+
 /* A user or group as a number (up to CLI_ID_MAX: (uid_t)-1 means "no
  * change" to the kernel, never an id; -ERANGE beyond) or a name
  * (getpwnam/getgrnam; -ENOENT when unknown). */

@@ -31,19 +31,12 @@ static const struct cli_opt opts[] = {
 
 static int parse_namespaces(struct cli_state *s, const char *arg, uint64_t *flags)
 {
-	const char *p = arg;
+	const char *bad;
+	size_t len;
 
-	for (;;) {
-		size_t len = strcspn(p, ",");
-		uint64_t f;
-
-		if (cli_namespace(p, len, &f) < 0)
-			return cli_fail(s, EINVAL, "unknown namespace '%.*s'", (int)len, p);
-		*flags |= f;
-		if (!p[len])
-			return 0;
-		p += len + 1;
-	}
+	if (cli_namespace_list(arg, flags, &bad, &len) < 0)
+		return cli_fail(s, EINVAL, "unknown namespace '%.*s'", (int)len, bad);
+	return 0;
 }
 
 /* Ranges are only parsed here: their count, overlaps and number are the
@@ -92,13 +85,14 @@ static int apply(struct cli_state *s, const struct cli_opt *op, char *arg, char 
 	(void)arg2;
 	switch (op->id) {
 	case OPT_CLONE:
-		return parse_namespaces(s, arg, &a->cloneflags);
+		return parse_namespaces(s, arg, &a->cloneflags) ?: cli_note(s, "cloneflags", -1, arg);
 	case OPT_UNSHARE:
-		return parse_namespaces(s, arg, &a->unshareflags);
+		return parse_namespaces(s, arg, &a->unshareflags) ?:
+		       cli_note(s, "unshareflags", -1, arg);
 	case OPT_NS_LETTER:
 		cli_namespace(op->extra, strlen(op->extra), &f);
 		s->ns.letters |= f;
-		return 0;
+		return cli_note(s, "cloneflags", -1, NULL);
 	case OPT_UID_MAP:
 		return parse_map(s, "uid_map", arg, &o->uid_map, &s->ns.nuid_map);
 	case OPT_GID_MAP:

@@ -6,9 +6,10 @@
 
 #include "cli.h"
 
-enum { OPT_CHDIR, OPT_ROOT, OPT_ARGV0, OPT_SETENV, OPT_UNSETENV, OPT_CLEARENV };
+enum { OPT_EXEC, OPT_CHDIR, OPT_ROOT, OPT_ARGV0, OPT_SETENV, OPT_UNSETENV, OPT_CLEARENV };
 
 static const struct cli_opt opts[] = {
+	{ "exec", 0, CLI_ARG_NONE, OPT_EXEC, 0, "become the program (same pid, no supervisor), as unshare(1) does", 0 },
 	{ "chdir", 'w', CLI_ARG_REQUIRED, OPT_CHDIR, "DIR", "change to DIR in the child (after --root)", 0 },
 	{ "root", 'R', CLI_ARG_REQUIRED, OPT_ROOT, "DIR", "chroot to DIR in the child", 0 },
 	{ "argv0", 0, CLI_ARG_REQUIRED, OPT_ARGV0, "NAME", "run the program with argv[0] = NAME", 0 },
@@ -107,10 +108,24 @@ static int apply(struct cli_state *s, const struct cli_opt *op, char *arg, char 
 	case OPT_ARGV0:
 		s->o->argv0 = arg;
 		return 0;
+	case OPT_EXEC:
+		s->o->exec = 1;
+		return 0;
 	default:
 		return env_op(s, op->id, arg ? arg : (char *)"");
 	}
 }
 
+/* What only a supervisor can do. */
+static int finish(struct cli_state *s)
+{
+	if (!s->o->exec)
+		return 0;
+	s->optname = "--exec";
+	if (s->o->json)
+		return cli_fail(s, EINVAL, "not with --json: no supervisor is left to report");
+	return 0;
+}
+
 const struct cli_group cli_group_process = CLI_GROUP("Program and environment", opts, apply,
-						     NULL, NULL);
+						     finish, NULL);

@@ -20,6 +20,8 @@
 static const struct cli_group *const groups[] = {
 	&cli_group_process, &cli_group_ns, &cli_group_cred, &cli_group_fd,
 	&cli_group_session, &cli_group_resources, &cli_group_output,
+	/* issue 10: after ns and cred, whose results they read */
+	&cli_group_join, &cli_group_caps, &cli_group_seccomp, &cli_group_landlock,
 };
 
 #define NGROUPS (sizeof(groups) / sizeof(groups[0]))
@@ -259,6 +261,7 @@ int cli_parse(int argc, char **argv, struct cli_opts *ret, char *errbuf, size_t 
 	memset(ret, 0, sizeof(*ret));
 	ret->attr.size = sizeof(ret->attr);
 	ret->json_fd = 2;
+	ret->join_pidfd = -1;
 	if (errlen)
 		errbuf[0] = '\0';
 	for (i = 1; i < argc && r == 0; i++) {
@@ -293,6 +296,7 @@ void cli_opts_free(struct cli_opts *o)
 	for (unsigned int i = 0; i < o->norigins; i++)
 		free(o->origins[i].text);
 	free(o->origins);
+	cli_confine_free(o); /* issue 10 */
 	memset(o, 0, sizeof(*o));
 }
 
@@ -319,7 +323,12 @@ void cli_usage(FILE *f)
 			if (op->argname)
 				snprintf(left + w, sizeof(left) - (size_t)w,
 					 op->arg == CLI_ARG_OPTIONAL ? "[=%s]" : " %s", op->argname);
-			fprintf(f, "  %-32s %s\n", left, op->help);
+			/* A left column too wide for its room: the help on the
+			 * next line, so that two spaces always part them. */
+			if (strlen(left) > 32)
+				fprintf(f, "  %s\n  %-32s %s\n", left, "", op->help);
+			else
+				fprintf(f, "  %-32s %s\n", left, op->help);
 		}
 	}
 	fputs("\nLIST of namespaces: user, pid, mount (or mnt), net, uts, ipc, cgroup, time.\n"

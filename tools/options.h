@@ -33,6 +33,7 @@ struct cli_opts {
 	const char *cgroup;   /* --cgroup DIR */
 
 	int help, version, explain;
+	int exec;             /* --exec: become the program (cx_execp), no supervisor */
 	int json;             /* --json or --json-fd */
 	int json_fd;          /* where the JSON goes (default 2) */
 	int job_control;      /* the child leaves clonexec's process group */
@@ -46,6 +47,12 @@ struct cli_opts {
 	size_t nenv, envcap;
 	struct cli_origin *origins;
 	unsigned int norigins;
+	/* issue 10: join and confine */
+	struct cx_sock_filter *seccomp;
+	struct cx_landlock_rule *landlock_rules;
+	struct cx_ns_fd *join_fds;    /* fds opened by --join-file, closed by cli_opts_free */
+	unsigned int njoin_open;
+	int join_pidfd;               /* --join, or -1 */
 };
 
 /*

@@ -51,5 +51,15 @@ long cx_run_dup(const struct cx_plan *plan, const struct cx_op *op);
 long cx_run_keep_fd(const struct cx_plan *plan, const struct cx_op *op);
 long cx_run_close_fd(const struct cx_plan *plan, const struct cx_op *op);
 long cx_run_close_others(const struct cx_plan *plan, const struct cx_op *op);
+/* inplace.c */
+long cx_run_join_cgroup(const struct cx_plan *plan, const struct cx_op *op);
+/* confine.c (issue 10: join and confine) */
+long cx_run_setns(const struct cx_plan *plan, const struct cx_op *op);
+long cx_run_fork_program(const struct cx_plan *plan, const struct cx_op *op);
+long cx_run_securebits(const struct cx_plan *plan, const struct cx_op *op);
+long cx_run_bounding(const struct cx_plan *plan, const struct cx_op *op);
+long cx_run_cap_sets(const struct cx_plan *plan, const struct cx_op *op);
+long cx_run_landlock(const struct cx_plan *plan, const struct cx_op *op);
+long cx_run_seccomp(const struct cx_plan *plan, const struct cx_op *op);
 
 #endif

@@ -55,6 +55,16 @@ static const cx_runner runners[CX_STEP_MAX_] = {
 	[CX_STEP_SETCTTY] = cx_run_setctty,
 	[CX_STEP_PTRACE] = run_ptrace,
 	[CX_STEP_EXECVE] = run_execve,
+	[CX_STEP_JOIN_CGROUP] = cx_run_join_cgroup,
+	/* issue 10: join and confine */
+	[CX_STEP_SETNS] = cx_run_setns,
+	[CX_STEP_FORK_PROGRAM] = cx_run_fork_program,
+	[CX_STEP_SECUREBITS] = cx_run_securebits,
+	[CX_STEP_BOUNDING] = cx_run_bounding,
+	[CX_STEP_CAP_SETS] = cx_run_cap_sets,
+	[CX_STEP_TIME_OFFSETS] = cx_run_write_file,
+	[CX_STEP_LANDLOCK] = cx_run_landlock,
+	[CX_STEP_SECCOMP] = cx_run_seccomp,
 };
 
 static void report(struct cx_plan *plan, int index, long r)
@@ -89,7 +99,13 @@ int cx_child_main(void *arg)
 		if (fd >= 0)
 			plan->report_fd = (int)fd;
 	}
-	for (int i = 0; i < plan->nops; i++) {
+	return cx_child_run_from(plan, 0);
+}
+
+/* From op index from on (0, or after FORK_PROGRAM in the program). */
+int cx_child_run_from(struct cx_plan *plan, int from)
+{
+	for (int i = from; i < plan->nops; i++) {
 		const struct cx_op *op = &plan->ops[i];
 		cx_runner run = runners[op->step];
 		long r;
