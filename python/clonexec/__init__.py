@@ -303,7 +303,10 @@ def _attrs(*, cwd=None, fds=None, close_fds=True, user=None, group=None, groups=
            foreground=False, ctty=None, setctty=False, noctty=False, pdeathsig=None,
            rlimits=None, umask=None, sigmask=None, sigdefault=(), restore_signals=True,
            no_new_privs=False, keep_propagation=False, ptrace=False, require_pidfd=False,
-           _close=None):
+           join=(), join_pidfd=None, join_namespaces=(), cap_bounding=None,
+           cap_inheritable=None, cap_keep=None, securebits=None, seccomp_filter=None,
+           landlock_rules=None, landlock_handled=0, landlock_strict=False, landlock_fd=None,
+           monotonic_offset=0, boottime_offset=0, _close=None):
     C = _clonexec
     a = {"flags": 0}
 
@@ -369,6 +372,40 @@ def _attrs(*, cwd=None, fds=None, close_fds=True, user=None, group=None, groups=
     flag(keep_propagation, C.ATTR_KEEP_PROPAGATION)
     flag(ptrace, C.ATTR_PTRACE)
     flag(require_pidfd, C.ATTR_REQUIRE_PIDFD)
+    # Join and confine (library 0.2).
+    joins = []
+    for j in join:
+        target, ns = (j, 0) if isinstance(j, (int, str, bytes, os.PathLike)) else j
+        ns = _ns((ns,), "join") if ns else 0
+        if not isinstance(target, int):
+            target = os.open(target, os.O_RDONLY | os.O_CLOEXEC)
+            _close.append(target)
+        joins.append((target, ns))
+    a["join_fds"] = joins or None
+    if join_pidfd is not None:
+        a["flags"] |= C.ATTR_JOIN_PIDFD
+        a["join_pidfd"] = _fd(join_pidfd)
+        a["join_ns"] = _ns(join_namespaces, "join_namespaces")
+    for name, caps, f in (("cap_bounding", cap_bounding, C.ATTR_CAP_BOUNDING),
+                          ("cap_inheritable", cap_inheritable, C.ATTR_CAP_INHERITABLE),
+                          ("cap_keep", cap_keep, C.ATTR_CAP_KEEP)):
+        if caps is not None:
+            a["flags"] |= f
+            a[name] = _caps(caps)
+    if securebits is not None:
+        a["flags"] |= C.ATTR_SECUREBITS
+        a["securebits"] = int(securebits)
+    if seccomp_filter is not None:
+        a["seccomp_filter"] = bytes(seccomp_filter)
+    if landlock_rules is not None:
+        a["landlock_rules"] = [(os.fsencode(p), int(acc)) for p, acc in landlock_rules]
+    a["landlock_handled"] = int(landlock_handled)
+    flag(landlock_strict, C.ATTR_LANDLOCK_STRICT)
+    if landlock_fd is not None:
+        a["flags"] |= C.ATTR_LANDLOCK_FD
+        a["landlock_fd"] = int(landlock_fd)
+    a["monotonic_offset"] = int(monotonic_offset)
+    a["boottime_offset"] = int(boottime_offset)
     return a
 
 
@@ -419,6 +456,19 @@ def spawn(args, *, executable=None, env=None, search_path=True, **attributes):
       ``restore_signals=True`` also resets SIGPIPE and SIGXFSZ, as
       subprocess does.
     - ``no_new_privs``, ``keep_propagation``, ``ptrace``, ``require_pidfd``.
+    - ``join``: namespaces to enter first: [path or fd, or (path or fd,
+      "net"), ...] (/proc/PID/ns/net, /run/netns/NAME); ``join_pidfd``
+      (a pidfd or Process) with ``join_namespaces`` (names): its
+      namespaces in one setns.
+    - ``cap_bounding``, ``cap_inheritable``, ``cap_keep`` (effective and
+      permitted): capability names or numbers; ``securebits``: SECBIT_* bits.
+    - ``seccomp_filter``: bytes of struct sock_filter, installed just
+      before execve.
+    - ``landlock_rules``: [(path, LANDLOCK_ACCESS_FS_* bits), ...] with
+      ``landlock_handled`` (rights denied unless a rule allows; 0: all the
+      kernel knows) and ``landlock_strict``; or ``landlock_fd``, a ruleset.
+    - ``monotonic_offset``, ``boottime_offset``: seconds, for a time
+      namespace from ``unshare=("time",)``.
 
     Raises :class:`SpawnError` (also FileNotFoundError, PermissionError...)
     naming the step that failed; nothing is left running then.

@@ -92,6 +92,20 @@ class _Attributes(TypedDict, total=False):
     keep_propagation: bool
     ptrace: bool
     require_pidfd: bool
+    join: Iterable[_Path | int | tuple[_Path | int, str]]
+    join_pidfd: int | _HasFileno | None
+    join_namespaces: Iterable[str | int] | str
+    cap_bounding: Iterable[str | int] | str | int | None
+    cap_inheritable: Iterable[str | int] | str | int | None
+    cap_keep: Iterable[str | int] | str | int | None
+    securebits: int | None
+    seccomp_filter: bytes | None
+    landlock_rules: Iterable[tuple[_Path, int]] | None
+    landlock_handled: int
+    landlock_strict: bool
+    landlock_fd: int | None
+    monotonic_offset: int
+    boottime_offset: int
 
 def spawn(
     args: Sequence[_Arg] | _Arg,

@@ -196,6 +196,53 @@ static int rlimit_item(PyObject *item, void *slot, Py_ssize_t i, const char *key
 	return 0;
 }
 
+/* (fd, CX_NEW* type or 0) */
+static int ns_fd_item(PyObject *item, void *slot, Py_ssize_t i, const char *key)
+{
+	struct cx_ns_fd *n = slot;
+	unsigned long long type;
+
+	(void)i;
+	(void)key;
+	if (!PyArg_ParseTuple(item, "iK", &n->fd, &type))
+		return -1;
+	n->type = type;
+	return 0;
+}
+
+/* (path bytes, access): the path stays alive in the dict's own bytes. */
+static int landlock_item(PyObject *item, void *slot, Py_ssize_t i, const char *key)
+{
+	struct cx_landlock_rule *r = slot;
+	unsigned long long access;
+
+	(void)i;
+	(void)key;
+	if (!PyArg_ParseTuple(item, "yK", &r->path, &access))
+		return -1;
+	r->access = access;
+	return 0;
+}
+
+/* Raw struct sock_filter instructions (8 bytes each), as bytes. */
+static int get_seccomp(PyObject *d, PyObject *keep, struct cx_attr *x)
+{
+	PyObject *v = item(d, "seccomp_filter");
+
+	if (!v)
+		return 0;
+	if (!PyBytes_Check(v) || PyBytes_GET_SIZE(v) % sizeof(struct cx_sock_filter)) {
+		PyErr_SetString(PyExc_ValueError,
+				"seccomp_filter: bytes of 8-byte struct sock_filter instructions");
+		return -1;
+	}
+	if (PyList_Append(keep, v) < 0)
+		return -1;
+	x->seccomp_filter = (const struct cx_sock_filter *)PyBytes_AS_STRING(v);
+	x->seccomp_len = (unsigned int)(PyBytes_GET_SIZE(v) / sizeof(struct cx_sock_filter));
+	return 0;
+}
+
 /* A list of ints as 32-bit values (int fds, gid_t groups); NULL when absent. */
 static int get_u32s(PyObject *d, const char *key, uint32_t **out, unsigned int *n)
 {
@@ -220,8 +267,10 @@ int cxpy_attr_from_dict(PyObject *d, struct cxpy_attr *a)
 	struct {
 		const char *key;
 		long v;
-	} n[] = { { "ctty_fd", 0 }, { "uid", 0 },	{ "gid", 0 },	 { "cgroup_fd", 0 },
-		  { "pgid", 0 },    { "pdeathsig", 0 }, { "umask", 0 } };
+	} n[] = { { "ctty_fd", 0 },    { "uid", 0 },	      { "gid", 0 },
+		  { "cgroup_fd", 0 },  { "pgid", 0 },	      { "pdeathsig", 0 },
+		  { "umask", 0 },      { "join_pidfd", 0 },   { "landlock_fd", 0 },
+		  { "securebits", 0 }, { "monotonic_offset", 0 }, { "boottime_offset", 0 } };
 
 	memset(a, 0, sizeof(*a));
 	x->size = sizeof(*x);
@@ -237,6 +286,12 @@ int cxpy_attr_from_dict(PyObject *d, struct cxpy_attr *a)
 	    get_u64(d, "cloneflags", &x->cloneflags) < 0 ||
 	    get_u64(d, "unshareflags", &x->unshareflags) < 0 ||
 	    get_u64(d, "ambient_caps", &x->ambient_caps) < 0 ||
+	    get_u64(d, "join_ns", &x->join_ns) < 0 ||
+	    get_u64(d, "cap_bounding", &x->cap_bounding) < 0 ||
+	    get_u64(d, "cap_inheritable", &x->cap_inheritable) < 0 ||
+	    get_u64(d, "cap_keep", &x->cap_keep) < 0 ||
+	    get_u64(d, "landlock_handled", &x->landlock_handled) < 0 ||
+	    get_seccomp(d, a->keep, x) < 0 ||
 	    get_u32s(d, "files", (uint32_t **)&a->files, &x->nfiles) < 0 ||
 	    get_u32s(d, "groups", (uint32_t **)&a->groups, &x->ngroups) < 0)
 		return -1;
@@ -252,18 +307,29 @@ int cxpy_attr_from_dict(PyObject *d, struct cxpy_attr *a)
 	x->pgid = (pid_t)n[4].v;
 	x->pdeathsig = (int)n[5].v;
 	x->umask = (mode_t)n[6].v;
+	x->join_pidfd = (int)n[7].v;
+	x->landlock_fd = (int)n[8].v;
+	x->securebits = (uint32_t)n[9].v;
+	x->monotonic_offset = n[10].v;
+	x->boottime_offset = n[11].v;
 	if (get_each(d, "uid_map", sizeof(*a->uid_map), (void **)&a->uid_map, &x->nuid_map,
 		     map_item) < 0 ||
 	    get_each(d, "gid_map", sizeof(*a->gid_map), (void **)&a->gid_map, &x->ngid_map,
 		     map_item) < 0 ||
 	    get_each(d, "rlimits", sizeof(*a->rlimits), (void **)&a->rlimits, &x->nrlimits,
 		     rlimit_item) < 0 ||
+	    get_each(d, "join_fds", sizeof(*a->join_fds), (void **)&a->join_fds, &x->njoin_fds,
+		     ns_fd_item) < 0 ||
+	    get_each(d, "landlock_rules", sizeof(*a->landlock_rules),
+		     (void **)&a->landlock_rules, &x->nlandlock_rules, landlock_item) < 0 ||
 	    get_sigset(d, "sigmask", &x->sigmask) < 0 ||
 	    get_sigset(d, "sigdefault", &x->sigdefault) < 0)
 		return -1;
 	x->uid_map = a->uid_map;
 	x->gid_map = a->gid_map;
 	x->rlimits = a->rlimits;
+	x->join_fds = a->join_fds;
+	x->landlock_rules = a->landlock_rules;
 	return 0;
 }
 
@@ -275,5 +341,7 @@ void cxpy_attr_free(struct cxpy_attr *a)
 	PyMem_Free(a->uid_map);
 	PyMem_Free(a->gid_map);
 	PyMem_Free(a->rlimits);
+	PyMem_Free(a->join_fds);
+	PyMem_Free(a->landlock_rules);
 	memset(a, 0, sizeof(*a));
 }

@@ -16,6 +16,8 @@ struct cxpy_attr {
 	gid_t *groups;
 	struct cx_id_map *uid_map, *gid_map;
 	struct cx_rlimit *rlimits;
+	struct cx_ns_fd *join_fds;
+	struct cx_landlock_rule *landlock_rules;
 };
 
 /* attr.c: fill a from the normalized dict the Python layer builds. */

@@ -47,6 +47,7 @@ def main():
     libc = ctypes.CDLL(None, use_errno=True)
     sig = ctypes.c_int(0)
     libc.prctl(2, ctypes.byref(sig), 0, 0, 0)  # PR_GET_PDEATHSIG
+    secbits = libc.prctl(27, 0, 0, 0, 0)  # PR_GET_SECUREBITS
     st = stat_fields()
     um = os.umask(0)
     out = {
@@ -58,7 +59,7 @@ def main():
         "fds": fds,
         "fdlinks": {},
         "sid": os.getsid(0), "pgrp": os.getpgrp(), "tty_nr": int(st[4]), "tpgid": int(st[5]),
-        "status": status(), "pdeathsig": sig.value,
+        "status": status(), "pdeathsig": sig.value, "securebits": secbits,
         "nofile": resource.getrlimit(resource.RLIMIT_NOFILE),
         "core": resource.getrlimit(resource.RLIMIT_CORE),
         "ns": {n: os.readlink(f"/proc/self/ns/{n}") for n in

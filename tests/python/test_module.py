@@ -16,6 +16,7 @@ import resource
 import selectors
 import shutil
 import signal
+import struct
 import subprocess
 import sys
 import tempfile
@@ -299,6 +300,80 @@ class Keywords(unittest.TestCase):
         with self.assertRaises(FileNotFoundError) as c:
             clonexec.spawn(["true"], search_path=False)
         self.assertEqual((c.exception.step_name, c.exception.filename), ("execve", "true"))
+
+
+class JoinAndConfine(unittest.TestCase):
+    """The library's join and confine attributes (0.2), seen by the child."""
+
+    @unittest.skipUnless(ROOT, "needs root")
+    def test_capability_sets(self):
+        o = observe(cap_bounding=["net_bind_service", "chown"])
+        self.assertEqual(bits(o["status"]["CapBnd"]), {0, 10})
+        # A uid 0 program gets the bounding set back at execve: drop it too.
+        o = observe(cap_keep=["chown"], cap_bounding=["chown"])
+        self.assertEqual((bits(o["status"]["CapEff"]), bits(o["status"]["CapPrm"])), ({0}, {0}))
+        o = observe(cap_inheritable=["chown", "kill"])
+        self.assertEqual(bits(o["status"]["CapInh"]), {0, 5})
+
+    @unittest.skipUnless(ROOT, "needs root")
+    def test_securebits(self):
+        self.assertEqual(observe(securebits=1)["securebits"], 1)   # SECBIT_NOROOT
+        self.assertEqual(observe()["securebits"], 0)
+
+    @unittest.skipUnless(ROOT, "needs root")
+    def test_join(self):
+        with clonexec.spawn(["sleep", "30"], namespaces=["uts", "net"]) as other:
+            try:
+                want = {n: os.readlink(f"/proc/{other.pid}/ns/{n}") for n in ("uts", "net")}
+                o = observe(join=[f"/proc/{other.pid}/ns/uts"])
+                self.assertEqual(o["ns"]["uts"], want["uts"])
+                self.assertNotEqual(o["ns"]["net"], want["net"])
+                o = observe(join=[(f"/proc/{other.pid}/ns/net", "net")])
+                self.assertEqual(o["ns"]["net"], want["net"])
+                if other.pidfd >= 0:
+                    o = observe(join_pidfd=other, join_namespaces=["uts", "net"])
+                    self.assertEqual((o["ns"]["uts"], o["ns"]["net"]), (want["uts"], want["net"]))
+            finally:
+                other.kill()
+
+    @unittest.skipUnless(ROOT, "needs root")
+    def test_time_offsets(self):
+        # unshare(CLONE_NEWTIME) moves the program's children only.
+        r, w = os.pipe()
+        p = clonexec.spawn(["sh", "-c", "cat /proc/self/timens_offsets"], fds={1: w},
+                           unshare=["time"], monotonic_offset=1000, boottime_offset=7)
+        os.close(w)
+        with os.fdopen(r) as f:
+            lines = f.read().split("\n")
+        self.assertEqual(p.wait().exit_code, 0)
+        self.assertEqual([l.split() for l in lines[:2]],
+                         [["monotonic", "1000", "0"], ["boottime", "7", "0"]])
+
+    def test_seccomp(self):
+        # One instruction: BPF_RET|BPF_K SECCOMP_RET_ALLOW.
+        allow = struct.pack("=HBBI", 0x06, 0, 0, 0x7FFF0000)
+        o = observe(seccomp_filter=allow, no_new_privs=True)
+        self.assertEqual(o["status"]["Seccomp"], "2")
+        self.assertEqual(observe()["status"]["Seccomp"], "0")
+        with self.assertRaises(ValueError):
+            clonexec.spawn(["true"], seccomp_filter=b"123")
+
+    def test_landlock(self):
+        import ctypes
+        libc = ctypes.CDLL(None, use_errno=True)
+        # landlock_create_ruleset(NULL, 0, LANDLOCK_CREATE_RULESET_VERSION)
+        if libc.syscall(444, None, 0, 1) < 1:
+            self.skipTest("Landlock is not enabled in this kernel")
+        with tempfile.TemporaryDirectory() as d:
+            # Writing files is handled (denied) except below /usr.
+            write, make_reg = 1 << 1, 1 << 8
+            p = clonexec.spawn(["sh", "-c", f"echo x > {d}/f"], fds={2: None},
+                               landlock_rules=[("/usr", write | make_reg)],
+                               landlock_handled=write | make_reg)
+            self.assertNotEqual(p.wait().exit_code, 0)
+            self.assertFalse(os.path.exists(d + "/f"))
+            p = clonexec.spawn(["sh", "-c", f"echo x > {d}/f"])
+            self.assertEqual(p.wait().exit_code, 0)
 
 
 class Errors(unittest.TestCase):
