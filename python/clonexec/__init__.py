@@ -208,6 +208,8 @@ def _as_is(fd, close_fds):
     """What a child fd the plan does not name would be without a plan."""
     if close_fds and fd >= 3:
         return -1
+    if hasattr(_clonexec, "FD_KEEP"):  # libclonexec 0.2: a sparse plan
+        return _clonexec.FD_KEEP
     try:
         return fd if os.get_inheritable(fd) else -1
     except OSError:
@@ -324,7 +326,16 @@ def _attrs(*, cwd=None, fds=None, close_fds=True, user=None, group=None, groups=
     a["uid_map"] = _idmap(uid_map)
     a["gid_map"] = _idmap(gid_map)
     flag(setgroups, C.ATTR_SETGROUPS_ALLOW)
-    if user is not None or group is not None or groups is not None:
+    if hasattr(C, "ATTR_SET_UID") and (user is None or group is None):
+        # libclonexec 0.2: each id alone. Both ids keep CREDENTIAL, which
+        # leaves out an empty setgroups a "deny" namespace would refuse.
+        flag(user is not None, C.ATTR_SET_UID)
+        flag(group is not None, C.ATTR_SET_GID)
+        flag(groups is not None, C.ATTR_SET_GROUPS)
+        a["uid"] = _uid(user) if user is not None else 0
+        a["gid"] = _gid(group) if group is not None else 0
+        a["groups"] = None if groups is None else [_gid(g) for g in groups]
+    elif user is not None or group is not None or groups is not None:
         userns = (a["cloneflags"] | a["unshareflags"]) & C.NEWUSER
         if userns and (user is None or group is None):
             raise ValueError("in a new user namespace give both user= and group=")

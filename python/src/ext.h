@@ -35,6 +35,7 @@ PyObject *cxpy_raise_spawn_error(const struct cx_error *err, const char *filenam
 PyObject *cxpy_fork_exec(PyObject *self, PyObject *args);
 PyObject *cxpy_backend_set_original(PyObject *self, PyObject *orig);
 PyObject *cxpy_backend_stats(PyObject *self, PyObject *unused);
+int cxpy_backend_exact(void);
 
 /* handle.c */
 extern PyTypeObject cxpy_handle_type;

@@ -36,6 +36,19 @@ extern int _Py_Gid_Converter(PyObject *, gid_t *);
 /* The library's most fd plan entries (nfiles). */
 #define CX_PLAN_MAX (1 << 20)
 
+/* libclonexec 0.2 (issue 8) has a sparse fd plan (CX_FD_KEEP), uid, gid
+ * and groups changed alone, and chdir before the credential change: with
+ * them no case needs emulating or CPython's own. Without them (0.1), "as
+ * it is" is emulated by looking at the fd, the ids left alone are set to
+ * what they are, and cwd with credentials goes to CPython. */
+#ifdef CX_FD_KEEP
+#define CXPY_AS_IS(fd) CX_FD_KEEP
+#define CXPY_EXACT_CREDENTIALS 1
+#else
+#define CXPY_AS_IS(fd) (inherited(fd) ? (fd) : -1)
+#define CXPY_EXACT_CREDENTIALS 0
+#endif
+
 static PyObject *original;
 static unsigned long long n_clonexec, n_fallback;
 
@@ -52,6 +65,11 @@ PyObject *cxpy_backend_stats(PyObject *self, PyObject *unused)
 	(void)self;
 	(void)unused;
 	return Py_BuildValue("{sKsK}", "clonexec", n_clonexec, "fallback", n_fallback);
+}
+
+int cxpy_backend_exact(void)
+{
+	return CXPY_EXACT_CREDENTIALS;
 }
 
 static PyObject *fallback(PyObject *args)
@@ -131,7 +149,7 @@ static int build_plan(struct fe *f, unsigned int *ret_n)
 	if (!f->files)
 		return -ENOMEM;
 	for (int fd = 0; fd < n; fd++)
-		f->files[fd] = !f->close_fds || fd < 3 ? (inherited(fd) ? fd : -1) : -1;
+		f->files[fd] = !f->close_fds || fd < 3 ? CXPY_AS_IS(fd) : -1;
 	for (Py_ssize_t i = 0; i < f->nkeep; i++)
 		if (f->keep[i] < n)
 			f->files[f->keep[i]] = f->keep[i];
@@ -176,6 +194,20 @@ static void build_attr(struct fe *f, struct cx_attr *a, unsigned int nfiles)
 		a->flags |= CX_ATTR_SETPGID;
 		a->pgid = f->pgid;
 	}
+#if CXPY_EXACT_CREDENTIALS
+	if (f->cwd)
+		a->flags |= CX_ATTR_CHDIR_FIRST;
+	a->uid = f->uid;
+	a->gid = f->gid;
+	a->groups = f->groups;
+	a->ngroups = (unsigned int)f->ngroups;
+	if (f->set_uid)
+		a->flags |= CX_ATTR_SET_UID;
+	if (f->set_gid)
+		a->flags |= CX_ATTR_SET_GID;
+	if (f->set_groups)
+		a->flags |= CX_ATTR_SET_GROUPS;
+#else
 	if (f->set_uid || f->set_gid || f->set_groups) {
 		/* The library changes all three; the unchanged ones are set to
 		 * what they are (effective ids). */
@@ -189,6 +221,7 @@ static void build_attr(struct fe *f, struct cx_attr *a, unsigned int nfiles)
 			a->flags |= CX_ATTR_NO_SETGROUPS;
 		}
 	}
+#endif
 }
 
 /* Steps the parent runs: their failure is a failed fork to CPython. */
@@ -450,7 +483,7 @@ PyObject *cxpy_fork_exec(PyObject *self, PyObject *args)
 	}
 	/* CPython changes directory before the credentials, libclonexec after
 	 * them: a directory only the caller may enter would fail here. */
-	if (f.cwd && (f.set_uid || f.set_gid || f.set_groups)) {
+	if (!CXPY_EXACT_CREDENTIALS && f.cwd && (f.set_uid || f.set_gid || f.set_groups)) {
 		result = fallback(args);
 		goto cleanup;
 	}

@@ -145,10 +145,18 @@ PyMODINIT_FUNC PyInit__clonexec(void)
 	F(ATTR_SIGDEFAULT); F(ATTR_REQUIRE_PIDFD); F(ATTR_NO_NEW_PRIVS); F(ATTR_UMASK);
 	F(ATTR_JOIN_PIDFD); F(ATTR_CAP_BOUNDING); F(ATTR_CAP_INHERITABLE); F(ATTR_CAP_KEEP);
 	F(ATTR_SECUREBITS); F(ATTR_LANDLOCK_FD); F(ATTR_LANDLOCK_STRICT);
+#ifdef CX_FD_KEEP /* libclonexec 0.2, issue 8 */
+	F(ATTR_SET_UID); F(ATTR_SET_GID); F(ATTR_SET_GROUPS); F(ATTR_CHDIR_FIRST);
+	if (PyModule_AddIntConstant(m, "FD_KEEP", CX_FD_KEEP) < 0)
+		goto fail;
+#endif
 	F(NEWTIME); F(NEWNS); F(NEWCGROUP); F(NEWUTS); F(NEWIPC); F(NEWUSER); F(NEWPID);
 	F(NEWNET); F(RLIM_INFINITY); F(STEP_MAX_);
 #undef F
 	CONST(m, "ATTR_SIZE", sizeof(struct cx_attr));
+	/* 1: the backend needs CPython's own for nothing but preexec_fn and
+	 * the like (the library changes ids alone and enters cwd first). */
+	CONST(m, "BACKEND_EXACT", cxpy_backend_exact());
 	return m;
 fail:
 	Py_DECREF(m);
