@@ -214,3 +214,4 @@ clean:
 -include bench/bench.mk
 -include fuzz/fuzz.mk
 -include tests/stress.mk
+-include python/python.mk

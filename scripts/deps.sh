@@ -24,6 +24,7 @@ if [ "${1:-}" = check ]; then
 	need valgrind has_header valgrind/valgrind.h
 	need bash-completion test -f /usr/share/bash-completion/bash_completion
 	need libcap2-bin test -x /usr/sbin/capsh
+	need "python3-dev python3-setuptools libpython3.11-testsuite" sh -c 'test -e /usr/include/python3.11/Python.h && test -d /usr/lib/python3/dist-packages/setuptools && test -e /usr/lib/python3.11/test/test_subprocess.py'
 fi
 [ -z "$missing" ] && exit 0
 
