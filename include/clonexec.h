@@ -10,8 +10,10 @@
  *    (ret_*) and are untouched on failure, except struct cx_error, which is
  *    written exactly when a spawn fails;
  *  - struct cx_attr is size-versioned: set .size = sizeof(struct cx_attr)
- *    (CX_ATTR() does it). A library older than the caller accepts a larger
- *    struct only if the bytes it does not know are zero (else -E2BIG);
+ *    (CX_ATTR() or cx_attr_init() does it). A library older than the caller
+ *    accepts a larger struct only if the bytes it does not know are zero
+ *    (else -E2BIG); a newer one accepts every older size (0.1: 404 bytes
+ *    on LP64, the end of nrlimits) and reads the fields it lacks as zero;
  *  - every fd the library opens is O_CLOEXEC.
  */
 #ifndef CLONEXEC_H
@@ -142,6 +144,7 @@ struct cx_attr {
 	uid_t uid;
 	gid_t gid;
 	unsigned int ngroups;
+	uint32_t reserved0;       /* padding made explicit: must be zero */
 	const gid_t *groups;
 
 	uint64_t cloneflags;      /* namespaces created by clone (CX_NAMESPACE_FLAGS) */
@@ -170,6 +173,16 @@ struct cx_attr {
 
 	const struct cx_rlimit *rlimits;
 	unsigned int nrlimits;
+
+	/* Adding a field (other releases and branches do, in parallel):
+	 *  - append it here, never in between, in a block commented with its
+	 *    release; leave no implicit padding (pad with a named reserved
+	 *    field, which the library requires to be zero);
+	 *  - name it in CX_ATTR_LAST_FIELD (src/internal.h), the one place
+	 *    that says where the known struct ends;
+	 *  - zero must mean "not asked for", so that older callers, whose
+	 *    struct ends before it, get the old behaviour;
+	 *  - tests/t-lib-abi.c pins every offset: add its line there. */
 };
 
 /* Declare a struct cx_attr with its size set: CX_ATTR(a, .dir = "/tmp"); */

@@ -11,7 +11,6 @@
 
 #include "internal.h"
 
-#define CX_ATTR_SIZE_VER0 sizeof(struct cx_attr)
 #define CX_ATTR_ALL_FLAGS ((CX_ATTR_UMASK << 1) - 1)
 
 int cx_check_fail(struct cx_error *err, int error, const char *fmt, ...)
@@ -43,9 +42,15 @@ static int check_strings(const char *path, char *const argv[], const struct cx_a
 	return 0;
 }
 
-/* Copy what the caller knows of struct cx_attr; the rest stays zero. */
+/* Copy what the caller knows of struct cx_attr; the rest stays zero. The
+ * caller's struct may be older (smaller: its missing fields read as zero) or
+ * newer (larger: accepted only if every byte past our last field is zero,
+ * as libbpf's OPTS_VALID does), never smaller than 0.1's. */
 static int check_size(const struct cx_attr *attr, struct cx_attr *out, struct cx_error *err)
 {
+	size_t known = CX_ATTR_SIZE_KNOWN;
+
+	_Static_assert(CX_ATTR_SIZE_KNOWN <= sizeof(struct cx_attr), "CX_ATTR_LAST_FIELD");
 	memset(out, 0, sizeof(*out));
 	if (!attr) {
 		out->size = sizeof(*out);
@@ -53,17 +58,21 @@ static int check_size(const struct cx_attr *attr, struct cx_attr *out, struct cx
 	}
 	if (attr->size < CX_ATTR_SIZE_VER0)
 		return cx_check_fail(err, EINVAL,
-				     "attr.size is smaller than any known struct cx_attr");
-	if (attr->size > sizeof(*out)) {
-		const unsigned char *tail = (const unsigned char *)attr + sizeof(*out);
+				     "attr.size %zu is smaller than any struct cx_attr (%d)",
+				     attr->size, CX_ATTR_SIZE_VER0);
+	if (attr->size > known) {
+		const unsigned char *tail = (const unsigned char *)attr + known;
 
-		for (size_t i = 0; i < attr->size - sizeof(*out); i++)
+		for (size_t i = 0; i < attr->size - known; i++)
 			if (tail[i])
 				return cx_check_fail(err, E2BIG,
-						     "attr has fields this library does not know");
+						     "attr has fields this library does not know "
+						     "(non-zero byte at offset %zu)", known + i);
 	}
-	memcpy(out, attr, attr->size < sizeof(*out) ? attr->size : sizeof(*out));
+	memcpy(out, attr, attr->size < known ? attr->size : known);
 	out->size = sizeof(*out);
+	if (out->reserved0)
+		return cx_check_fail(err, EINVAL, "attr.reserved0 is not zero");
 	return 0;
 }
 

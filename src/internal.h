@@ -22,6 +22,16 @@
 #include "feature.h"
 #include "sys.h"
 
+/* ---- struct cx_attr's size (see check.c) ---- */
+#define cx_offsetofend(type, member) (offsetof(type, member) + sizeof(((type *)0)->member))
+/* What 0.1 callers pass: the end of its last field, nrlimits (sizeof was 408
+ * on LP64 with its tail padding, which a later field may take). */
+#define CX_ATTR_SIZE_VER0 404
+/* The last field of struct cx_attr this library knows; a field appended to
+ * the struct is named here, and nowhere else. */
+#define CX_ATTR_LAST_FIELD nrlimits
+#define CX_ATTR_SIZE_KNOWN cx_offsetofend(struct cx_attr, CX_ATTR_LAST_FIELD)
+
 /* Who runs an op: the parent's ops are listed (cx_explain, errors) but the
  * child skips them. */
 enum cx_who {
