@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -320,11 +321,10 @@ out:
 	return 0;
 }
 
-static int spawn(const char *path, int search, char *const argv[], char *const envp[],
-		 const struct cx_attr *attr, struct cx_process **ret_process,
-		 struct cx_error *ret_error)
+static int spawn_uncancelled(const char *path, int search, char *const argv[],
+			     char *const envp[], const struct cx_attr *attr,
+			     struct cx_process **ret_process, struct cx_error *err)
 {
-	struct cx_error scratch, *err = ret_error ? ret_error : &scratch;
 	struct cx_process *proc;
 	struct cx_plan plan;
 	int r;
@@ -351,6 +351,24 @@ static int spawn(const char *path, int search, char *const argv[], char *const e
 	}
 	*ret_process = proc;
 	return 0;
+}
+
+static int spawn(const char *path, int search, char *const argv[], char *const envp[],
+		 const struct cx_attr *attr, struct cx_process **ret_process,
+		 struct cx_error *ret_error)
+{
+	struct cx_error scratch;
+	int r, state;
+
+	/* No cancellation point may end the call halfway (a child asleep on
+	 * this frame, a handle lost after the exec): glibc and musl disable it
+	 * in posix_spawn too. A pending request acts at the caller's next
+	 * cancellation point. */
+	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &state);
+	r = spawn_uncancelled(path, search, argv, envp, attr, ret_process,
+			      ret_error ? ret_error : &scratch);
+	pthread_setcancelstate(state, NULL);
+	return r;
 }
 
 int cx_spawn(const char *path, char *const argv[], char *const envp[], const struct cx_attr *attr,
