@@ -284,6 +284,12 @@ void cx_session_add_late(struct cx_plan *plan);
 int cx_fdplan_count(const struct cx_attr *attr);
 void cx_fdplan_compile(struct cx_plan *plan, int *scratch);
 
+/* ---- spawn.c ---- */
+/* How often the parent-writes-maps wait checks that the child still lives. */
+#define CX_WAIT_EXEC_TICK_MS 20
+/* Until the child sharing our memory has exec'd or ended. */
+void cx_wait_exec(struct cx_plan *plan, pid_t pid, int pidfd);
+
 /* child/run.c: runs in the child; returns only on failure (the exit code). */
 int cx_child_main(void *plan);
 

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -142,12 +143,35 @@ static void let_child_go(struct cx_plan *plan, int ok)
 	cx_sys3(SYS_futex, &plan->go, CX_FUTEX_WAKE, 1);
 }
 
-/* Sleep until the child has exec'd or exited: the kernel clears child_tid
- * and wakes us at either (CLONE_CHILD_CLEARTID on a shared mm). */
-static void wait_exec(struct cx_plan *plan)
+/* Has the child ended (exited, killed)? Leaves it for reap() or the caller. */
+static int child_ended(pid_t pid, int pidfd)
 {
-	while (__atomic_load_n(&plan->child_tid, __ATOMIC_ACQUIRE) != 0)
-		cx_sys4(SYS_futex, &plan->child_tid, CX_FUTEX_WAIT, -1, 0);
+	siginfo_t si;
+	long r = -EINVAL;
+
+	memset(&si, 0, sizeof(si));
+	if (pidfd >= 0)
+		r = cx_sys5(SYS_waitid, P_PIDFD, pidfd, &si, WEXITED | WNOHANG | WNOWAIT | __WALL, 0);
+	if (r == -EINVAL)
+		r = cx_sys5(SYS_waitid, P_PID, pid, &si, WEXITED | WNOHANG | WNOWAIT | __WALL, 0);
+	return r < 0 || si.si_pid != 0;
+}
+
+/* Sleep until the child has exec'd or exited: the kernel clears child_tid
+ * and wakes us at either (CLONE_CHILD_CLEARTID on a shared mm). Older
+ * kernels leave it set for a child killed by a signal or dumping core, so
+ * wake at every tick and ask whether the child is still there. */
+void cx_wait_exec(struct cx_plan *plan, pid_t pid, int pidfd)
+{
+	struct timespec tick = { 0, CX_WAIT_EXEC_TICK_MS * 1000000L };
+	int32_t v;
+
+	while ((v = __atomic_load_n(&plan->child_tid, __ATOMIC_ACQUIRE)) != 0) {
+		long r = cx_sys4(SYS_futex, &plan->child_tid, CX_FUTEX_WAIT, v, &tick);
+
+		if (r == -ETIMEDOUT && child_ended(pid, pidfd))
+			return;
+	}
 }
 
 static void read_report(struct cx_plan *plan, int fd)
@@ -162,12 +186,20 @@ static void read_report(struct cx_plan *plan, int fd)
 		plan->report = rep;
 }
 
-static void reap(pid_t pid)
+/* By the pidfd when there is one: it names this child and no other, and
+ * works where waitid(P_PID) is filtered (Linux 5.2-5.3 know no P_PIDFD). */
+static void reap(pid_t pid, int pidfd)
 {
 	siginfo_t si;
+	long r;
 
-	while (cx_sys5(SYS_waitid, P_PID, pid, &si, WEXITED | __WALL, 0) == -EINTR)
-		;
+	do {
+		r = -EINVAL;
+		if (pidfd >= 0)
+			r = cx_sys5(SYS_waitid, P_PIDFD, pidfd, &si, WEXITED | __WALL, 0);
+		if (r == -EINVAL)
+			r = cx_sys5(SYS_waitid, P_PID, pid, &si, WEXITED | __WALL, 0);
+	} while (r == -EINTR);
 }
 
 static int open_pipes(struct cx_plan *plan, int rep[2], int go[2], struct cx_error *err)
@@ -201,7 +233,8 @@ static void close_fd(int *fd)
 
 /* After the clone returned pid: maps, then wait for exec or failure.
  * Returns the parent's own failure (op index in *ret_index) or 0. */
-static int follow_child(struct cx_plan *plan, pid_t pid, int rep[2], int go[2], int *ret_index)
+static int follow_child(struct cx_plan *plan, pid_t pid, int pidfd, int rep[2], int go[2],
+			int *ret_index)
 {
 	int r = 0;
 
@@ -216,7 +249,7 @@ static int follow_child(struct cx_plan *plan, pid_t pid, int rep[2], int go[2], 
 		let_child_go(plan, r == 0);
 	}
 	if (plan->mode == CX_MODE_VM_WAIT)
-		wait_exec(plan);
+		cx_wait_exec(plan, pid, pidfd);
 	else if (plan->mode == CX_MODE_COPY)
 		read_report(plan, rep[0]);
 	return r;
@@ -292,7 +325,7 @@ static int spawn_run(struct cx_plan *plan, struct cx_process *proc, struct cx_er
 		cx_error_from_op(err, plan, plan->clone_op, -r);
 		goto out;
 	}
-	r = follow_child(plan, (pid_t)pid, rep, go, &index);
+	r = follow_child(plan, (pid_t)pid, pidfd, rep, go, &index);
 	if (r < 0) {
 		cx_error_from_op(err, plan, index, -r);
 	} else if (plan->report.index >= 0) {
@@ -303,7 +336,7 @@ static int spawn_run(struct cx_plan *plan, struct cx_process *proc, struct cx_er
 		cx_sys2(SYS_kill, pid, SIGKILL);
 	}
 	if (r < 0) {
-		reap((pid_t)pid);
+		reap((pid_t)pid, pidfd);
 		close_fd(&pidfd);
 	}
 out:

@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * How the parent follows its child to the end:
+ *  - a child that failed before its exec is reaped through the pidfd when
+ *    there is one (a seccomp filter refusing waitid(P_PID) proves which:
+ *    the spawn must still leave no zombie);
+ *  - the parent-writes-maps wait ends when the child is gone even if the
+ *    tid word is never cleared (older kernels do not clear it for a child
+ *    killed by a signal): cx_wait_exec on a word nobody clears, for a child
+ *    that has exited, must return.
+ */
+#include <errno.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "internal.h"
+#include "lib-util.h"
+#include "tap.h"
+
+#if defined(__x86_64__)
+#define LT_AUDIT_ARCH AUDIT_ARCH_X86_64
+#elif defined(__aarch64__)
+#define LT_AUDIT_ARCH AUDIT_ARCH_AARCH64
+#endif
+
+/* waitid(P_PID, ...) fails with EPERM; everything else is allowed. */
+static void refuse_waitid_by_pid(void)
+{
+	struct sock_filter f[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, LT_AUDIT_ARCH, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_waitid, 0, 3),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[0])),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, P_PID, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { .len = sizeof(f) / sizeof(f[0]), .filter = f };
+	siginfo_t si;
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+	    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) < 0)
+		tap_bail("seccomp: %s", strerror(errno));
+	ok(waitid(P_PID, 1, &si, WEXITED | WNOHANG) < 0 && errno == EPERM,
+	   "the filter: waitid(P_PID) is EPERM");
+}
+
+static void reap_by_pidfd(void *unused)
+{
+	static const struct cx_id_map map = { 0, 0, 65536 };
+	char *argv[] = { (char *)lt_probe(), NULL };
+	CX_ATTR(vfork, .dir = "/nonexistent");
+	CX_ATTR(maps, .dir = "/nonexistent", .cloneflags = CX_NEWUSER, .uid_map = &map,
+		.nuid_map = 1, .gid_map = &map, .ngid_map = 1);
+	(void)unused;
+
+	refuse_waitid_by_pid();
+	lt_fails("failed chdir, vfork", argv[0], argv, &vfork, CX_STEP_CHDIR, ENOENT);
+	lt_fails("failed chdir, parent writes maps", argv[0], argv, &maps, CX_STEP_CHDIR, ENOENT);
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		;
+}
+
+static void wait_uncleared(void *unused)
+{
+	struct cx_plan plan;
+	pid_t pid;
+	long pidfd;
+	(void)unused;
+
+	memset(&plan, 0, sizeof(plan));
+	plan.child_tid = -1; /* as before the clone; here nobody clears it */
+	pid = fork();
+	if (pid == 0)
+		_exit(0);
+	pidfd = syscall(SYS_pidfd_open, pid, 0);
+	/* A hang here is the defect: the test's time limit would end it. */
+	alarm(30);
+	cx_wait_exec(&plan, pid, (int)pidfd);
+	alarm(0);
+	ok(1, "cx_wait_exec returned for a dead child whose tid word stays set (pidfd %ld)",
+	   pidfd);
+	ok(waitpid(pid, NULL, WNOHANG) == pid, "and left the child to be reaped");
+	if (pidfd >= 0)
+		close((int)pidfd);
+
+	memset(&plan, 0, sizeof(plan));
+	plan.child_tid = -1;
+	pid = fork();
+	if (pid == 0)
+		_exit(0);
+	alarm(30);
+	cx_wait_exec(&plan, pid, -1);
+	alarm(0);
+	ok(1, "and without a pidfd, by pid");
+	waitpid(pid, NULL, 0);
+}
+
+int main(void)
+{
+	if (geteuid() != 0)
+		tap_skip_all("needs root (a user namespace with a 65536-id map)");
+	lt_sub("reap by pidfd", reap_by_pidfd, NULL);
+	lt_sub("wait for exec, tid never cleared", wait_uncleared, NULL);
+	return tap_done();
+}
