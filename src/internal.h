@@ -221,14 +221,18 @@ struct cx_plan {
 	int sighand_cleared;       /* the kernel reset handlers (CLONE_CLEAR_SIGHAND) */
 	int parent_pidfd;          /* for the parent-death check, or -1 */
 	int parent_pid;            /* for the getppid() check when no pidfd */
-	int report_fd;             /* CX_MODE_COPY: the error pipe */
-	int go_fd;                 /* CX_MODE_COPY with parent maps: wait pipe */
+	int pipes;                 /* errors by pipe, go by socket (see spawn.c) */
+	int vm_check;              /* this spawn checks that CLONE_VM shares memory */
+	int vm_retry;              /* made again by copy: CLONE_VM was refused */
+	int report_fd;             /* pipes: the error pipe */
+	int go_fd;                 /* pipes with parent maps: the go socket */
 	int parent_ends[2];        /* CX_MODE_COPY: the parent's pipe ends, which the
 				    * child's copy closes or it never sees EOF */
 
 	/* Shared with the child. */
 	volatile uint32_t go;      /* 0 wait, 1 go on, 2 give up */
 	volatile int32_t child_tid;
+	volatile uint32_t child_seen; /* vm_check: set by the child first thing */
 	struct cx_report report;
 };
 

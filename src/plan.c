@@ -115,6 +115,8 @@ static void plan_init(struct cx_plan *plan)
 	plan->parent_pidfd = -1;
 	plan->report_fd = -1;
 	plan->go_fd = -1;
+	plan->pipes = plan->vm_check = plan->vm_retry = 0;
+	plan->child_seen = 0;
 	plan->parent_ends[0] = plan->parent_ends[1] = -1;
 	plan->go = 0;
 	plan->child_tid = 0;

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -25,6 +26,9 @@
  * own, so spawns need no lock and no allocation. The child's deepest path
  * (reset_signals, set_caps) uses well under 1 KiB. */
 #define CX_CHILD_STACK (16 * 1024)
+
+/* spawn_run: spawn again, by copy. */
+#define CX_SPAWN_AGAIN 1
 
 static long clone_legacy(struct cx_plan *plan, uint64_t flags, char *stack, int *pidfd)
 {
@@ -128,15 +132,18 @@ static int write_maps(struct cx_plan *plan, pid_t pid, int *ret_index)
 	return 0;
 }
 
-static void let_child_go(struct cx_plan *plan, int ok)
+/* go_fd: our end of the go socket when the byte travels by socket. A child
+ * that died first must not earn us a SIGPIPE (pending under the blocked
+ * mask, it would kill the caller when the mask is restored): MSG_NOSIGNAL. */
+static void let_child_go(struct cx_plan *plan, int *go_fd, int ok)
 {
-	if (plan->mode == CX_MODE_COPY) {
+	if (plan->pipes) {
 		char go = 1;
 
-		if (ok && write(plan->go_fd, &go, 1) != 1)
-			ok = 0;
-		close(plan->go_fd);
-		plan->go_fd = -1;
+		if (ok)
+			send(*go_fd, &go, 1, MSG_NOSIGNAL);
+		close(*go_fd);
+		*go_fd = -1;
 		return;
 	}
 	__atomic_store_n(&plan->go, ok ? 1 : 2, __ATOMIC_RELEASE);
@@ -202,12 +209,20 @@ static void reap(pid_t pid, int pidfd)
 	} while (r == -EINTR);
 }
 
+/* Errors travel by pipe, and the go byte by socket, in the copy mode and
+ * at the first spawn of a process that would share memory: CLONE_VM may be
+ * emulated by a fork (qemu-user, valgrind without valgrind.h), which this
+ * spawn finds out, and its report must arrive all the same. */
 static int open_pipes(struct cx_plan *plan, int rep[2], int go[2], struct cx_error *err)
 {
 	rep[0] = rep[1] = go[0] = go[1] = -1;
-	if (plan->mode != CX_MODE_COPY)
+	plan->vm_check = plan->mode != CX_MODE_COPY && !cx_feature(CX_FEAT_VM_SHARED_SEEN);
+	plan->pipes = plan->mode == CX_MODE_COPY || plan->vm_check;
+	plan->child_seen = 0;
+	if (!plan->pipes)
 		return 0;
-	if (pipe2(rep, O_CLOEXEC) < 0 || (plan->parent_maps && pipe2(go, O_CLOEXEC) < 0)) {
+	if (pipe2(rep, O_CLOEXEC) < 0 ||
+	    (plan->parent_maps && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, go) < 0)) {
 		int e = errno;
 
 		if (rep[0] >= 0) {
@@ -238,20 +253,27 @@ static int follow_child(struct cx_plan *plan, pid_t pid, int pidfd, int rep[2], 
 {
 	int r = 0;
 
-	if (plan->mode == CX_MODE_COPY) {
+	if (plan->pipes) {
 		close_fd(&rep[1]);
 		close_fd(&go[0]);
-		plan->go_fd = go[1];
-		go[1] = -1;
 	}
 	if (plan->parent_maps) {
 		r = write_maps(plan, pid, ret_index);
-		let_child_go(plan, r == 0);
+		let_child_go(plan, &go[1], r == 0);
 	}
-	if (plan->mode == CX_MODE_VM_WAIT)
-		cx_wait_exec(plan, pid, pidfd);
-	else if (plan->mode == CX_MODE_COPY)
+	if (plan->pipes)
 		read_report(plan, rep[0]);
+	if (plan->vm_check) {
+		/* The report came by pipe (or EOF at the exec) either way; the
+		 * child's first store tells whether it was in our memory. */
+		if (__atomic_load_n(&plan->child_seen, __ATOMIC_ACQUIRE))
+			cx_feature_found(CX_FEAT_VM_SHARED_SEEN);
+		else
+			cx_feature_missing(CX_FEAT_VM_SHARED);
+	}
+	/* EOF on the pipe came at the exec; the tid word at the mm's release. */
+	if (plan->mode == CX_MODE_VM_WAIT && (!plan->vm_check || plan->child_seen))
+		cx_wait_exec(plan, pid, pidfd);
 	return r;
 }
 
@@ -320,6 +342,14 @@ static int spawn_run(struct cx_plan *plan, struct cx_process *proc, struct cx_er
 		plan->child_sigmask = saved;
 
 	pid = clone_child(plan, stack, &pidfd);
+	if (pid == -EINVAL && plan->vm_check && plan->mode == CX_MODE_VM_WAIT) {
+		/* qemu-user takes CLONE_VM without CLONE_VFORK only for threads:
+		 * try again by copy (a kernel refusing more will refuse again). */
+		plan->mode = CX_MODE_COPY;
+		plan->vm_retry = 1;
+		r = CX_SPAWN_AGAIN;
+		goto out;
+	}
 	if (pid < 0) {
 		r = (int)pid;
 		cx_error_from_op(err, plan, plan->clone_op, -r);
@@ -345,10 +375,11 @@ out:
 	close_fd(&rep[1]);
 	close_fd(&go[0]);
 	close_fd(&go[1]);
-	close_fd(&plan->go_fd);
 	close_fd(&plan->parent_pidfd);
-	if (r < 0)
+	if (r != 0)
 		return r;
+	if (plan->vm_retry)
+		cx_feature_missing(CX_FEAT_VM_SHARED);
 	proc->pid = (pid_t)pid;
 	proc->pidfd = pidfd;
 	return 0;
@@ -377,6 +408,8 @@ static int spawn_uncancelled(const char *path, int search, char *const argv[],
 		return -ENOMEM;
 	}
 	r = spawn_run(&plan, proc, err);
+	if (r == CX_SPAWN_AGAIN)
+		r = spawn_run(&plan, proc, err);
 	cx_plan_release(&plan);
 	if (r < 0) {
 		free(proc);

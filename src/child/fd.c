@@ -39,7 +39,7 @@ long cx_run_close_fd(const struct cx_plan *plan, const struct cx_op *op)
 
 long cx_run_close_others(const struct cx_plan *plan, const struct cx_op *op)
 {
-	int keep = plan->mode == CX_MODE_COPY ? plan->report_fd : -1;
+	int keep = plan->pipes ? plan->report_fd : -1;
 	int from = op->close_others.from;
 	struct cx_rlimit64 lim;
 	long r;

@@ -59,7 +59,7 @@ static const cx_runner runners[CX_STEP_MAX_] = {
 
 static void report(struct cx_plan *plan, int index, long r)
 {
-	if (plan->mode == CX_MODE_COPY) {
+	if (plan->pipes) {
 		struct cx_report rep;
 
 		rep.index = index;
@@ -75,9 +75,11 @@ int cx_child_main(void *arg)
 {
 	struct cx_plan *plan = arg;
 
-	if (plan->mode == CX_MODE_COPY) {
-		/* Our own copy of the plan and of the parent's fds: drop the
-		 * parent's pipe ends (else a parent that gives up closing its go
+	/* Seen by the parent only if this is its memory (spawn.c, vm_check). */
+	__atomic_store_n(&plan->child_seen, 1, __ATOMIC_RELEASE);
+	if (plan->pipes) {
+		/* Our own fd table (and perhaps our own copy of the plan): drop
+		 * the parent's ends (else a parent that gives up closing its go
 		 * end is never seen), and keep the error pipe out of the fd
 		 * plan's way. */
 		long fd;
