@@ -67,9 +67,9 @@ static void add_ops(struct cx_plan *plan)
 	add_clone_op(plan);
 	cx_plan_child(plan, CX_STEP_RESET_SIGNALS);
 	cx_cred_add_keepcaps(plan);
+	/* Under the blocked mask: a background child would get SIGTTOU for
+	 * TIOCSPGRP. */
 	cx_session_add_early(plan);
-	/* After TIOCSPGRP: a background child would get SIGTTOU for it. */
-	cx_plan_child(plan, CX_STEP_SIGMASK);
 	cx_ns_add_unshare(plan);
 	if (a->chroot)
 		cx_plan_child(plan, CX_STEP_CHROOT)->path.path = a->chroot;
@@ -82,6 +82,8 @@ static void add_ops(struct cx_plan *plan)
 	cx_limits_add_final(plan);
 	if (a->flags & CX_ATTR_PTRACE)
 		cx_plan_child(plan, CX_STEP_PTRACE);
+	/* Last, as glibc does: no signal is taken between two steps. */
+	cx_plan_child(plan, CX_STEP_SIGMASK);
 	op = cx_plan_child(plan, CX_STEP_EXECVE);
 	op->exec.path = plan->path;
 	op->exec.argv = plan->argv;

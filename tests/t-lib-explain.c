@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * cx_explain lists the steps in the model's order (setsid, setpgid,
- * foreground, mask, unshare, chroot, rlimits, credential, caps, chdir,
- * pdeathsig, fds, close-others, terminal, ptrace, execve), who runs each,
+ * foreground, unshare, chroot, rlimits, credential, caps, chdir,
+ * pdeathsig, fds, close-others, terminal, ptrace, mask, execve: the
+ * caller's mask comes back last, as in glibc), who runs each,
  * with consecutive indexes, and starts nothing.
  */
 #include <errno.h>
@@ -90,11 +91,11 @@ static void rich(void)
 	static const struct cx_rlimit rl[] = { { RLIMIT_NOFILE, 64, 128 }, { RLIMIT_CORE, 0, 0 } };
 	static const int order[] = {
 		CX_STEP_RESET_SIGNALS, CX_STEP_SETSID,  CX_STEP_SETPGID,     CX_STEP_FOREGROUND,
-		CX_STEP_SIGMASK,       CX_STEP_UNSHARE, CX_STEP_WRITE_UID_MAP, CX_STEP_MOUNT_PRIVATE,
+		CX_STEP_UNSHARE,       CX_STEP_WRITE_UID_MAP, CX_STEP_MOUNT_PRIVATE,
 		CX_STEP_CHROOT,        CX_STEP_SETRLIMIT, CX_STEP_SETGROUPS, CX_STEP_SETGID,
 		CX_STEP_SETUID,        CX_STEP_CAPSET,  CX_STEP_AMBIENT,     CX_STEP_CHDIR,
 		CX_STEP_PDEATHSIG,     CX_STEP_NO_NEW_PRIVS, CX_STEP_DUP,    CX_STEP_CLOSE_OTHERS,
-		CX_STEP_PTRACE,        CX_STEP_EXECVE,
+		CX_STEP_PTRACE,        CX_STEP_SIGMASK, CX_STEP_EXECVE,
 	};
 	char *argv[] = { "/bin/true", NULL };
 	CX_ATTR(a, .flags = CX_ATTR_SETSID | CX_ATTR_FOREGROUND | CX_ATTR_SIGMASK |
@@ -120,7 +121,8 @@ static void rich(void)
 	in_order(&l, "rich", order, (int)(sizeof(order) / sizeof(order[0])));
 	ex = first(&l, CX_STEP_EXECVE);
 	is_int(ex, l.n - 1, "execve is last");
-	is_int(first(&l, CX_STEP_PTRACE), ex - 1, "ptrace traceme comes right before execve");
+	is_int(first(&l, CX_STEP_SIGMASK), ex - 1, "the signal mask is restored right before execve");
+	is_int(first(&l, CX_STEP_PTRACE), ex - 2, "ptrace traceme comes just before");
 	keep = first(&l, CX_STEP_KEEPCAPS);
 	ok(keep >= 0 && keep < first(&l, CX_STEP_SETUID),
 	   "keep capabilities before setuid (ambient caps with a credential)");
@@ -164,7 +166,7 @@ static void by_clone(void)
 static void terminal_after_fds(void)
 {
 	static const int files[] = { 1, 0, 2 };
-	static const int order[] = { CX_STEP_SETPGID, CX_STEP_SIGMASK, CX_STEP_DUP, CX_STEP_NOCTTY,
+	static const int order[] = { CX_STEP_SETPGID, CX_STEP_DUP, CX_STEP_NOCTTY, CX_STEP_SIGMASK,
 				     CX_STEP_EXECVE };
 	char *argv[] = { "/bin/true", NULL };
 	CX_ATTR(a, .flags = CX_ATTR_SETPGID | CX_ATTR_NOCTTY, .files = files, .nfiles = 3);

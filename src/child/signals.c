@@ -54,6 +54,7 @@ long cx_run_pdeathsig(const struct cx_plan *plan, const struct cx_op *op)
 	const struct cx_op_pdeathsig *pd = &op->pdeathsig;
 	struct pollfd pfd;
 	struct timespec zero;
+	uint64_t mask;
 	int gone = 0;
 	long r;
 
@@ -72,6 +73,9 @@ long cx_run_pdeathsig(const struct cx_plan *plan, const struct cx_op *op)
 	}
 	if (!gone)
 		return 0;
+	/* Every signal is blocked until the last step: let this one in. */
+	mask = 1ULL << (pd->sig - 1);
+	cx_sys4(SYS_rt_sigprocmask, SIG_UNBLOCK, &mask, 0, CX_KSIGSET_SIZE);
 	cx_sys2(SYS_kill, cx_sys0(SYS_getpid), pd->sig);
 	/* Still here: the signal is ignored by default, or we are the init
 	 * of a new PID namespace, which cannot signal itself to death. */
