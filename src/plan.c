@@ -36,7 +36,9 @@ static void add_clone_op(struct cx_plan *plan)
 	int step = plan->clone3_only || cx_feature(CX_FEAT_CLONE3) ? CX_STEP_CLONE3 : CX_STEP_CLONE;
 	struct cx_op *op;
 
-	if (a->pdeathsig)
+	/* In a new PID namespace getppid() is 0: only a pidfd can tell that
+	 * the caller is gone. */
+	if (a->pdeathsig && (a->cloneflags & CX_NEWPID))
 		cx_plan_add(plan, CX_STEP_OPEN_PARENT_PIDFD, CX_PARENT);
 	plan->clone_op = plan->nops;
 	op = cx_plan_add(plan, step, CX_PARENT);

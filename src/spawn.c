@@ -291,6 +291,8 @@ static int open_parent_pidfd(struct cx_plan *plan, struct cx_error *err)
 	if (!plan->attr.pdeathsig)
 		return 0;
 	plan->parent_pid = getpid();
+	if (!(plan->attr.cloneflags & CX_NEWPID))
+		return 0;
 	fd = pidfd_open(plan->parent_pid);
 	if (fd >= 0) {
 		plan->parent_pidfd = (int)fd;

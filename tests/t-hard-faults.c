@@ -234,7 +234,9 @@ static int set_attr(struct cx_attr *a, int what)
 		a->dir = "/";
 		break;
 	case S_PDEATHSIG:
+		/* In a new PID namespace: only there is a parent pidfd opened. */
 		a->pdeathsig = SIGTERM;
+		a->cloneflags |= CX_NEWPID;
 		break;
 	case S_NNP:
 		a->flags |= CX_ATTR_NO_NEW_PRIVS;

@@ -197,8 +197,32 @@ static void bad(void)
 	   "the execve step names the path found (%s)", l.n ? l.text[l.n - 1] : "");
 }
 
+/* Outside a new PID namespace getppid() says at once that the caller is
+ * gone (its pidfd turns readable slightly later): no parent pidfd there. */
+static void pdeathsig_check(void)
+{
+	char *argv[] = { "/bin/true", NULL };
+	CX_ATTR(plain, .pdeathsig = SIGKILL);
+	CX_ATTR(newpid, .pdeathsig = SIGKILL, .cloneflags = CLONE_NEWPID);
+	struct list l;
+
+	memset(&l, 0, sizeof(l));
+	cx_explain(argv[0], argv, NULL, &plain, 0, collect, &l, NULL);
+	is_int(first(&l, CX_STEP_OPEN_PARENT_PIDFD), -1,
+	       "pdeathsig, no new PID namespace: no parent pidfd opened");
+	ok(strstr(text_at(&l, first(&l, CX_STEP_PDEATHSIG)), "getppid()") != NULL,
+	   "and getppid() checks the parent: %s", text_at(&l, first(&l, CX_STEP_PDEATHSIG)));
+	memset(&l, 0, sizeof(l));
+	cx_explain(argv[0], argv, NULL, &newpid, 0, collect, &l, NULL);
+	ok(by_parent(&l, first(&l, CX_STEP_OPEN_PARENT_PIDFD)),
+	   "pdeathsig in a new PID namespace: the parent opens its pidfd");
+	ok(strstr(text_at(&l, first(&l, CX_STEP_PDEATHSIG)), "pidfd") != NULL,
+	   "and the pidfd checks the parent: %s", text_at(&l, first(&l, CX_STEP_PDEATHSIG)));
+}
+
 int main(void)
 {
+	pdeathsig_check();
 	rich();
 	by_clone();
 	terminal_after_fds();

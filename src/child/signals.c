@@ -46,9 +46,9 @@ long cx_run_sigmask(const struct cx_plan *plan, const struct cx_op *op)
 	return cx_sys4(SYS_rt_sigprocmask, SIG_SETMASK, &plan->child_sigmask, 0, CX_KSIGSET_SIZE);
 }
 
-/* The caller might have died before PR_SET_PDEATHSIG took hold; its pidfd
- * is readable once it is gone, which also works from a new PID namespace
- * where getppid() is 0. */
+/* The caller might have died before PR_SET_PDEATHSIG took hold: getppid()
+ * tells at once outside a new PID namespace (where it is 0); inside, the
+ * caller's pidfd is readable once it is gone. */
 long cx_run_pdeathsig(const struct cx_plan *plan, const struct cx_op *op)
 {
 	const struct cx_op_pdeathsig *pd = &op->pdeathsig;
@@ -61,15 +61,15 @@ long cx_run_pdeathsig(const struct cx_plan *plan, const struct cx_op *op)
 	r = cx_sys2(SYS_prctl, PR_SET_PDEATHSIG, pd->sig);
 	if (r < 0)
 		return r;
-	if (plan->parent_pidfd >= 0) {
+	if (pd->check_ppid) {
+		gone = cx_sys0(SYS_getppid) != plan->parent_pid;
+	} else if (plan->parent_pidfd >= 0) {
 		pfd.fd = plan->parent_pidfd;
 		pfd.events = POLLIN;
 		pfd.revents = 0;
 		zero.tv_sec = 0;
 		zero.tv_nsec = 0;
 		gone = cx_sys5(SYS_ppoll, &pfd, 1, &zero, 0, 0) > 0;
-	} else if (pd->check_ppid) {
-		gone = cx_sys0(SYS_getppid) != plan->parent_pid;
 	}
 	if (!gone)
 		return 0;
