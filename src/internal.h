@@ -278,6 +278,7 @@ void cx_cred_add_caps(struct cx_plan *plan);
 int cx_limits_count(const struct cx_attr *a);
 size_t cx_limits_storage(const struct cx_attr *a);
 void cx_limits_add(struct cx_plan *plan);
+void cx_limits_add_fd_room(struct cx_plan *plan, uint64_t need);
 void cx_limits_add_final(struct cx_plan *plan);
 /* signals.c */
 void cx_signals_add_pdeathsig(struct cx_plan *plan);

@@ -79,6 +79,9 @@ static void add_ops(struct cx_plan *plan)
 	cx_cred_add(plan);
 	cx_cred_add_caps(plan);
 	add_misc_ops(plan);
+	/* Targets below nfiles, parked copies at most nfiles more above. */
+	if (a->files)
+		cx_limits_add_fd_room(plan, 2 * (uint64_t)(a->nfiles > 3 ? a->nfiles : 3));
 	cx_fdplan_compile(plan, plan->fd_scratch);
 	cx_session_add_late(plan);
 	cx_limits_add_final(plan);
