@@ -188,6 +188,11 @@ struct cx_attr {
 /* Declare a struct cx_attr with its size set: CX_ATTR(a, .dir = "/tmp"); */
 #define CX_ATTR(name, ...) struct cx_attr name = { .size = sizeof(struct cx_attr), __VA_ARGS__ }
 
+/* What CX_ATTR() does, for callers that cannot expand a macro (ctypes, cgo,
+ * bindgen): zero size bytes of attr and set attr->size = size. -EINVAL
+ * when size is below the smallest struct any release knew (0.1's). */
+CX_EXPORT int cx_attr_init(struct cx_attr *attr, size_t size);
+
 /* The steps of a spawn; values and names are stable. */
 enum cx_step {
 	CX_STEP_NONE = 0,          /* "none" */
@@ -313,6 +318,23 @@ CX_EXPORT int cx_process_signal(struct cx_process *process, int sig);
 /* Close the pidfd and free the handle. A child not yet waited for stays
  * the caller's child (reap it with waitpid on cx_process_pid()). */
 CX_EXPORT void cx_process_release(struct cx_process *process);
+
+/* Modes for cx_process_release_mode(). */
+enum cx_release_flag {
+	CX_RELEASE_KILL = 1 << 0, /* SIGKILL the child first (if not reaped) */
+	CX_RELEASE_WAIT = 1 << 1, /* reap it before freeing: no zombie is left */
+};
+
+/* cx_process_release with a mode: 0 is cx_process_release; KILL|WAIT ends
+ * the child and leaves nothing. The handle is freed whatever the result,
+ * except on -EINVAL (unknown mode bits). Returns 0 or a negative errno
+ * (the kill's or the wait's; -EINTR is retried). */
+CX_EXPORT int cx_process_release_mode(struct cx_process *process, unsigned int mode);
+
+/* Take the pidfd out of the handle: the caller owns it from now on (close
+ * it), and the handle goes on by pid alone (still unreaped, so the pid is
+ * still the child's). -EBADF when the handle has none. */
+CX_EXPORT int cx_process_pidfd_take(struct cx_process *process);
 
 /* prlimit(1)'s name of an RLIMIT_* resource ("nofile"), or NULL. */
 CX_EXPORT const char *cx_rlimit_name(int resource);

@@ -106,3 +106,12 @@ int cx_check(const char *path, char *const argv[], const struct cx_attr *attr,
 		r = checks[i](a, err);
 	return r;
 }
+
+int cx_attr_init(struct cx_attr *attr, size_t size)
+{
+	if (!attr || size < CX_ATTR_SIZE_VER0)
+		return -EINVAL;
+	memset(attr, 0, size);
+	attr->size = size;
+	return 0;
+}

@@ -9,9 +9,13 @@ fail=0
 ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fail=1; fi; }
 
 syms=$(nm -D --defined-only "$b/libclonexec.so" | awk '{print $3}')
-bad=$(echo "$syms" | grep -v -e '^CLONEXEC_' -e '^cx_[a-z_]*@@CLONEXEC_0\.1$' || true)
+bad=$(echo "$syms" | grep -v -e '^CLONEXEC_' -e '^cx_[a-z_]*@@CLONEXEC_0\.[12]$' || true)
 ok "$([ -z "$bad" ] && echo 0 || echo 1)" "exports only versioned cx_* symbols${bad:+ (not: $bad)}"
-ok "$(echo "$syms" | grep -c '^cx_' | grep -qx 12 && echo 0 || echo 1)" "12 public functions exported"
+ok "$(echo "$syms" | grep -c '^cx_' | grep -qx 15 && echo 0 || echo 1)" "15 public functions exported"
+for f in cx_attr_init cx_process_release_mode cx_process_pidfd_take; do
+	echo "$syms" | grep -qx "$f@@CLONEXEC_0.2"
+	ok $? "$f is in CLONEXEC_0.2"
+done
 soname=$(readelf -d "$b/libclonexec.so" | sed -n 's/.*SONAME.*\[\(.*\)\]/\1/p')
 ok "$([ "$soname" = libclonexec.so.0 ] && echo 0 || echo 1)" "soname is libclonexec.so.0 (got $soname)"
 

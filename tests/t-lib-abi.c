@@ -90,5 +90,24 @@ int main(void)
 	is_int(explain_sized(sizeof(struct cx_attr), offsetof(struct cx_attr, reserved0), 1, &err),
 	       -EINVAL, "reserved0 not zero: EINVAL");
 	is_int(err.step, CX_STEP_CHECK, "reported at check attributes");
+
+	/* For bindings, which cannot expand CX_ATTR(). */
+	{
+		unsigned char buf[sizeof(struct cx_attr) + 8];
+		struct cx_attr *a = (struct cx_attr *)buf;
+		char *argv[] = { "true", NULL };
+		int n = 0, zero = 1;
+
+		memset(buf, 0xa5, sizeof(buf));
+		is_int(cx_attr_init(a, CX_ATTR_SIZE_VER0 - 1), -EINVAL, "cx_attr_init below 0.1: EINVAL");
+		is_int(cx_attr_init(a, sizeof(struct cx_attr)), 0, "cx_attr_init(sizeof)");
+		is_int((long long)a->size, (long long)sizeof(struct cx_attr), "it sets size");
+		for (size_t i = sizeof(a->size); i < sizeof(struct cx_attr); i++)
+			zero &= buf[i] == 0;
+		ok(zero && buf[sizeof(struct cx_attr)] == 0xa5, "zeroes the struct, not a byte more");
+		is_int(cx_explain("/bin/true", argv, NULL, a, 0, count, &n, NULL), 0,
+		       "and the result is a valid attr");
+		is_int(cx_attr_init(NULL, sizeof(struct cx_attr)), -EINVAL, "NULL: EINVAL");
+	}
 	return tap_done();
 }
