@@ -73,7 +73,9 @@ enum cx_attr_flag {
 	/* PTRACE_TRACEME just before execve: the caller becomes the tracer and
 	 * the child stops with SIGTRAP after the exec. */
 	CX_ATTR_PTRACE = 1ULL << 5,
-	/* Change credentials to uid, gid and groups (setgroups, setgid, setuid). */
+	/* Change credentials to uid, gid and groups (setgroups, setresgid,
+	 * setresuid): SET_GROUPS|SET_GID|SET_UID, or without SET_GROUPS with
+	 * NO_SETGROUPS. */
 	CX_ATTR_CREDENTIAL = 1ULL << 6,
 	/* With CREDENTIAL: leave the supplementary groups as they are. */
 	CX_ATTR_NO_SETGROUPS = 1ULL << 7,
@@ -102,7 +104,24 @@ enum cx_attr_flag {
 	CX_ATTR_NO_NEW_PRIVS = 1ULL << 15,
 	/* The child's umask is umask. */
 	CX_ATTR_UMASK = 1ULL << 16,
+
+	/* 0.2: issue 8 */
+	/* Change only the uid: real, effective and saved all become uid
+	 * (setresuid semantics; what setuid does for a privileged caller). */
+	CX_ATTR_SET_UID = 1ULL << 17,
+	/* Change only the gid: real, effective and saved (setresgid). */
+	CX_ATTR_SET_GID = 1ULL << 18,
+	/* Set the supplementary groups to groups (ngroups may be 0). */
+	CX_ATTR_SET_GROUPS = 1ULL << 19,
+	/* chdir to dir before the credential change (CPython's order: a
+	 * directory only the caller may enter) instead of after it (Go's
+	 * order, the default: a directory the new user may enter). */
+	CX_ATTR_CHDIR_FIRST = 1ULL << 20,
 };
+
+/* In files[]: leave this child fd as it is (the caller's fd of the same
+ * number, unless close-on-exec), for a sparse plan. */
+#define CX_FD_KEEP (-2)
 
 /* Namespace flags for cloneflags and unshareflags: the kernel's CLONE_NEW*
  * values, named here so callers need not define _GNU_SOURCE for them. */
@@ -129,10 +148,10 @@ struct cx_attr {
 	const char *dir;      /* chdir here (after chroot) */
 	const char *chroot;   /* chroot here */
 
-	/* The fd plan: child fd i is a copy of the caller's fd files[i], or
-	 * closed when files[i] is -1; fds 0-2 missing from a shorter plan are
-	 * closed. files == NULL: the child has the caller's fds as they are
-	 * (minus close-on-exec ones). */
+	/* The fd plan: child fd i is a copy of the caller's fd files[i],
+	 * closed when files[i] is -1, left as it is when CX_FD_KEEP; fds 0-2
+	 * missing from a shorter plan are closed. files == NULL: the child has
+	 * the caller's fds as they are (minus close-on-exec ones). */
 	const int *files;
 	unsigned int nfiles;
 

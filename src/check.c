@@ -11,7 +11,7 @@
 
 #include "internal.h"
 
-#define CX_ATTR_ALL_FLAGS ((CX_ATTR_UMASK << 1) - 1)
+#define CX_ATTR_ALL_FLAGS ((CX_ATTR_CHDIR_FIRST << 1) - 1)
 
 int cx_check_fail(struct cx_error *err, int error, const char *fmt, ...)
 {

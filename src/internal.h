@@ -271,6 +271,8 @@ void cx_ns_add_clone(struct cx_plan *plan);
 void cx_ns_add_unshare(struct cx_plan *plan);
 /* cred.c: credentials and capabilities */
 int cx_cred_count(const struct cx_attr *a);
+/* Some id changes (CREDENTIAL, SET_UID, SET_GID, SET_GROUPS). */
+int cx_cred_changes(const struct cx_attr *a);
 void cx_cred_add_keepcaps(struct cx_plan *plan);
 void cx_cred_add(struct cx_plan *plan);
 void cx_cred_add_caps(struct cx_plan *plan);

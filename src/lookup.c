@@ -48,7 +48,7 @@ int cx_lookup(const char *file, const struct cx_attr *a, char *buf, size_t len,
 	      struct cx_error *err)
 {
 	const char *path = getenv("PATH"), *root = a->chroot, *dir, *end;
-	int same_creds = !(a->flags & CX_ATTR_CREDENTIAL) && !a->cloneflags && !a->unshareflags;
+	int same_creds = !cx_cred_changes(a) && !a->cloneflags && !a->unshareflags;
 	char cwd[PATH_MAX] = "";
 	int seen = ENOENT;
 	struct stat st;

@@ -52,7 +52,7 @@ static void add_misc_ops(struct cx_plan *plan)
 {
 	const struct cx_attr *a = &plan->attr;
 
-	if (a->dir)
+	if (a->dir && !(a->flags & CX_ATTR_CHDIR_FIRST))
 		cx_plan_child(plan, CX_STEP_CHDIR)->path.path = a->dir;
 	cx_signals_add_pdeathsig(plan);
 	if (a->flags & CX_ATTR_NO_NEW_PRIVS)
@@ -75,6 +75,9 @@ static void add_ops(struct cx_plan *plan)
 	cx_ns_add_unshare(plan);
 	if (a->chroot)
 		cx_plan_child(plan, CX_STEP_CHROOT)->path.path = a->chroot;
+	/* CPython's order: a directory only the caller may enter. */
+	if (a->dir && (a->flags & CX_ATTR_CHDIR_FIRST))
+		cx_plan_child(plan, CX_STEP_CHDIR)->path.path = a->dir;
 	cx_limits_add(plan);
 	cx_cred_add(plan);
 	cx_cred_add_caps(plan);
@@ -187,7 +190,8 @@ int cx_plan_compile(struct cx_plan *plan, const char *path, int search, char *co
 	/* cx_check vouched for ctty_fd only when a terminal flag uses it. */
 	plan->ctty_parent_fd = -1;
 	if (a->flags & CX_ATTR_FOREGROUND)
-		plan->ctty_parent_fd = a->files ? a->files[a->ctty_fd] : a->ctty_fd;
+		plan->ctty_parent_fd = a->files && a->files[a->ctty_fd] != CX_FD_KEEP ?
+					       a->files[a->ctty_fd] : a->ctty_fd;
 	r = plan_alloc(plan, err);
 	if (r < 0)
 		return r;

@@ -134,7 +134,7 @@ static struct row rows[] = {
 	{ "unknown clone flag (bit 40)", E(EINVAL), CHECK, 0, { .cloneflags = 1ULL << 40 }, 0, 0, 0 },
 	{ "unknown unshare flag (CLONE_FILES)", E(EINVAL), CHECK, 0, { .unshareflags = 0x400 },
 	  0, 0, 0 },
-	{ "unknown attr flag (bit 17)", E(EINVAL), CHECK, 0, { .flags = 1ULL << 17 }, 0, 0, 0 },
+	{ "unknown attr flag (bit 40)", E(EINVAL), CHECK, 0, { .flags = 1ULL << 40 }, 0, 0, 0 },
 	{ "unknown attr flag (bit 63)", E(EINVAL), CHECK, 0, { .flags = 1ULL << 63 }, 0, 0, 0 },
 	/* signals, cgroup, process group, umask */
 	{ "pdeathsig 65", E(EINVAL), CHECK, 0, { .pdeathsig = 65 }, 0, 0, 0 },

@@ -135,7 +135,8 @@ static void rich(void)
 	ok(first(&l, CX_STEP_WRITE_UID_MAP) >= 0 && !by_parent(&l, first(&l, CX_STEP_WRITE_UID_MAP)),
 	   "after unshare the child writes its maps");
 	is_str(text_at(&l, first(&l, CX_STEP_CHROOT)), "chroot /", "the chroot step names its object");
-	is_str(text_at(&l, first(&l, CX_STEP_SETUID)), "setuid 1", "the setuid step names its uid");
+	is_str(text_at(&l, first(&l, CX_STEP_SETUID)), "setuid 1 (real, effective and saved)",
+	       "the setuid step names its uid, and that it sets all three");
 	if (!ok(first(&l, CX_STEP_UMASK) > first(&l, CX_STEP_CHDIR), "umask after chdir"))
 		dump(&l);
 }
