@@ -193,6 +193,16 @@ struct cx_attr {
 	const struct cx_rlimit *rlimits;
 	unsigned int nrlimits;
 
+	/* 0.2: issue 8 */
+	/* Candidates tried in the child in order instead of path (which then
+	 * only names the program, and may be NULL), with execvp's rule: a
+	 * candidate that is missing (ENOENT, ENOTDIR, ESTALE, ENODEV,
+	 * ETIMEDOUT) or not permitted (EACCES, remembered) is passed over; any
+	 * other error ends the search; EACCES if one was seen, else the last
+	 * error. What a PATH search needs, as the child sees the tree. */
+	unsigned int nprograms;
+	const char *const *programs;
+
 	/* Adding a field (other releases and branches do, in parallel):
 	 *  - append it here, never in between, in a block commented with its
 	 *    release; leave no implicit padding (pad with a named reserved
@@ -292,8 +302,11 @@ CX_EXPORT int cx_spawn(const char *path, char *const argv[], char *const envp[],
 		       struct cx_error *ret_error);
 
 /* As cx_spawn, but a file without a slash is searched in the caller's PATH
- * (default "/bin:/usr/bin", as glibc), inside attr->chroot when set.
- * The search runs in the caller, before the clone. */
+ * (default "/bin:/usr/bin", as glibc). The search runs in the caller,
+ * before the clone, except with attr->chroot: then the child tries each
+ * PATH entry after its chroot and chdir, as it sees the tree (absolute
+ * symlinks of the new root resolve in it), with execvp's rule (see
+ * attr.programs). */
 CX_EXPORT int cx_spawnp(const char *file, char *const argv[], char *const envp[],
 			const struct cx_attr *attr, struct cx_process **ret_process,
 			struct cx_error *ret_error);

@@ -11,6 +11,7 @@
 
 #include "internal.h"
 
+#define CX_PROGRAMS_MAX 4096
 #define CX_ATTR_ALL_FLAGS ((CX_ATTR_CHDIR_FIRST << 1) - 1)
 
 int cx_check_fail(struct cx_error *err, int error, const char *fmt, ...)
@@ -31,7 +32,14 @@ int cx_fd_is_open(int fd)
 static int check_strings(const char *path, char *const argv[], const struct cx_attr *a,
 			 struct cx_error *err)
 {
-	if (!path || !*path)
+	if (a->nprograms > CX_PROGRAMS_MAX)
+		return cx_check_fail(err, EINVAL, "programs: more than %d", CX_PROGRAMS_MAX);
+	if (a->nprograms && !a->programs)
+		return cx_check_fail(err, EINVAL, "programs: NULL with a non-zero count");
+	for (unsigned int i = 0; i < a->nprograms; i++)
+		if (!a->programs[i] || !*a->programs[i])
+			return cx_check_fail(err, EINVAL, "programs[%u] is empty", i);
+	if ((!path || !*path) && !a->nprograms)
 		return cx_check_fail(err, EINVAL, "path is empty");
 	if (!argv || !argv[0])
 		return cx_check_fail(err, EINVAL, "argv is empty");

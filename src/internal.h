@@ -29,7 +29,7 @@
 #define CX_ATTR_SIZE_VER0 404
 /* The last field of struct cx_attr this library knows; a field appended to
  * the struct is named here, and nowhere else. */
-#define CX_ATTR_LAST_FIELD nrlimits
+#define CX_ATTR_LAST_FIELD programs
 #define CX_ATTR_SIZE_KNOWN cx_offsetofend(struct cx_attr, CX_ATTR_LAST_FIELD)
 
 /* Who runs an op: the parent's ops are listed (cx_explain, errors) but the
@@ -134,10 +134,12 @@ struct cx_op_dup {
 	const int *parked;  /* place: the parked copy to read, or NULL: from */
 };
 
-/* EXECVE */
+/* EXECVE: path, or the candidates in order (execvp's rule) */
 struct cx_op_exec {
 	const char *path;
 	char *const *argv;
+	const char *const *list;
+	unsigned int nlist;
 };
 
 struct cx_op {
@@ -184,6 +186,7 @@ enum cx_mode {
 struct cx_report {
 	int32_t index;     /* failing op, or -1 */
 	int32_t error;     /* positive errno */
+	int32_t detail;    /* EXECVE with candidates: the one that decided, or -1 */
 };
 
 struct cx_plan {
@@ -207,6 +210,8 @@ struct cx_plan {
 	int uid_map_len, gid_map_len;
 
 	struct cx_rlimit64 *rlim;  /* values for the setrlimit ops */
+	char **candidates;         /* cx_spawnp in a chroot: PATH entries + file */
+	unsigned int ncandidates;
 	int *fd_scratch;           /* where the child parked fd plan sources */
 
 	struct cx_op *ops;
@@ -353,6 +358,10 @@ void cx_describe_root(struct cx_buf *, const struct cx_plan *, const struct cx_o
 /* lookup.c */
 int cx_lookup(const char *file, const struct cx_attr *attr, char *buf, size_t len,
 	      struct cx_error *err);
+/* For the child's search: every PATH entry joined with file, in one
+ * allocation (*ret_list, free() it). */
+int cx_lookup_candidates(const char *file, char ***ret_list, unsigned int *ret_n,
+			 struct cx_error *err);
 
 #define CX_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 

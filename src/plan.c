@@ -95,6 +95,13 @@ static void add_ops(struct cx_plan *plan)
 	op = cx_plan_child(plan, CX_STEP_EXECVE);
 	op->exec.path = plan->path;
 	op->exec.argv = plan->argv;
+	if (a->nprograms) {
+		op->exec.list = a->programs;
+		op->exec.nlist = a->nprograms;
+	} else if (plan->ncandidates) {
+		op->exec.list = (const char *const *)plan->candidates;
+		op->exec.nlist = plan->ncandidates;
+	}
 }
 
 /* Worst case op count: fixed steps and what each concern may add. */
@@ -132,6 +139,9 @@ static void plan_init(struct cx_plan *plan)
 	plan->child_tid = 0;
 	plan->report.index = -1;
 	plan->report.error = 0;
+	plan->report.detail = -1;
+	plan->candidates = NULL;
+	plan->ncandidates = 0;
 }
 
 /* One allocation for the ops that do not fit inline, the rlimit values and
@@ -158,8 +168,21 @@ static int plan_alloc(struct cx_plan *plan, struct cx_error *err)
 	return 0;
 }
 
+static int compile(struct cx_plan *plan, const char *path, int search, char *const argv[],
+		   char *const envp[], const struct cx_attr *attr, struct cx_error *err);
+
 int cx_plan_compile(struct cx_plan *plan, const char *path, int search, char *const argv[],
 		    char *const envp[], const struct cx_attr *attr, struct cx_error *err)
+{
+	int r = compile(plan, path, search, argv, envp, attr, err);
+
+	if (r < 0)
+		cx_plan_release(plan);
+	return r;
+}
+
+static int compile(struct cx_plan *plan, const char *path, int search, char *const argv[],
+		   char *const envp[], const struct cx_attr *attr, struct cx_error *err)
 {
 	extern char **environ;
 	struct cx_attr *a = &plan->attr;
@@ -169,12 +192,17 @@ int cx_plan_compile(struct cx_plan *plan, const char *path, int search, char *co
 	r = cx_check(path, argv, attr, a, err);
 	if (r < 0)
 		return r;
-	plan->path = path;
-	if (search && !strchr(path, '/')) {
-		r = cx_lookup(path, a, plan->path_buf, sizeof(plan->path_buf), err);
+	plan->path = path ? path : a->programs[0];
+	if (search && !a->nprograms && !strchr(path, '/')) {
+		if (a->chroot) {
+			/* Only the child sees the new root as it will run. */
+			r = cx_lookup_candidates(path, &plan->candidates, &plan->ncandidates, err);
+		} else {
+			r = cx_lookup(path, a, plan->path_buf, sizeof(plan->path_buf), err);
+			plan->path = plan->path_buf;
+		}
 		if (r < 0)
 			return r;
-		plan->path = plan->path_buf;
 	}
 	memcpy(&plan->child_sigdefault, &a->sigdefault, sizeof(plan->child_sigdefault));
 	if (!(a->flags & CX_ATTR_SIGDEFAULT))
@@ -203,4 +231,6 @@ void cx_plan_release(struct cx_plan *plan)
 {
 	free(plan->heap);
 	plan->heap = NULL;
+	free(plan->candidates);
+	plan->candidates = NULL;
 }

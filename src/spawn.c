@@ -361,8 +361,14 @@ static int spawn_run(struct cx_plan *plan, struct cx_process *proc, struct cx_er
 	if (r < 0) {
 		cx_error_from_op(err, plan, index, -r);
 	} else if (plan->report.index >= 0) {
+		const struct cx_op *op = &plan->ops[plan->report.index];
+
 		r = -plan->report.error;
 		cx_error_from_op(err, plan, plan->report.index, plan->report.error);
+		if (op->step == CX_STEP_EXECVE && plan->report.detail >= 0 &&
+		    (unsigned int)plan->report.detail < op->exec.nlist)
+			snprintf(err->object, sizeof(err->object), "%s",
+				 op->exec.list[plan->report.detail]);
 	} else if ((r = ensure_pidfd(plan, (pid_t)pid, &pidfd)) < 0) {
 		cx_error_set(err, CX_STEP_PIDFD_OPEN, -r, 0, "pid %ld", pid);
 		cx_sys2(SYS_kill, pid, SIGKILL);
