@@ -221,8 +221,38 @@ static void pdeathsig_check(void)
 	   "and the pidfd checks the parent: %s", text_at(&l, first(&l, CX_STEP_PDEATHSIG)));
 }
 
+/* Maps that leave the caller's own ids out make the program nobody (§2.16). */
+static void uncovered_maps(void)
+{
+	const struct cx_id_map far = { 0, 100000, 65536 }, own = { 0, geteuid(), 1 };
+	char *argv[] = { "/bin/true", NULL };
+	CX_ATTR(a, .cloneflags = CLONE_NEWUSER, .uid_map = &far, .nuid_map = 1, .gid_map = &far,
+		.ngid_map = 1);
+	CX_ATTR(b, .cloneflags = CLONE_NEWUSER, .uid_map = &own, .nuid_map = 1);
+	CX_ATTR(c, .cloneflags = CLONE_NEWUSER, .uid_map = &far, .nuid_map = 1,
+		.flags = CX_ATTR_SET_UID, .uid = 0);
+	struct list l;
+
+	memset(&l, 0, sizeof(l));
+	cx_explain(argv[0], argv, NULL, &a, 0, collect, &l, NULL);
+	ok(strstr(text_at(&l, first(&l, CX_STEP_WRITE_UID_MAP)), "overflow uid, nobody") != NULL,
+	   "a uid map without the caller's uid says the program is nobody: %s",
+	   text_at(&l, first(&l, CX_STEP_WRITE_UID_MAP)));
+	ok(strstr(text_at(&l, first(&l, CX_STEP_WRITE_GID_MAP)), "overflow gid") != NULL,
+	   "and the gid map likewise");
+	memset(&l, 0, sizeof(l));
+	cx_explain(argv[0], argv, NULL, &b, 0, collect, &l, NULL);
+	ok(strstr(text_at(&l, first(&l, CX_STEP_WRITE_UID_MAP)), "nobody") == NULL,
+	   "a map of the caller's own uid says nothing of it");
+	memset(&l, 0, sizeof(l));
+	cx_explain(argv[0], argv, NULL, &c, 0, collect, &l, NULL);
+	ok(strstr(text_at(&l, first(&l, CX_STEP_WRITE_UID_MAP)), "nobody") == NULL,
+	   "nor one with a uid set inside");
+}
+
 int main(void)
 {
+	uncovered_maps();
 	pdeathsig_check();
 	rich();
 	by_clone();
