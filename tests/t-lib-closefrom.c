@@ -8,9 +8,6 @@
  * up to the hard limit is closed), and the spawn must not fail.
  */
 #include <errno.h>
-#include <linux/audit.h>
-#include <linux/filter.h>
-#include <linux/seccomp.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,15 +18,11 @@
 #include <unistd.h>
 
 #include "lib-util.h"
+#include "lt-seccomp.h"
 #include "tap.h"
 
 #ifndef __NR_close_range
 #define __NR_close_range 436
-#endif
-#if defined(__x86_64__)
-#define LT_AUDIT_ARCH AUDIT_ARCH_X86_64
-#elif defined(__aarch64__)
-#define LT_AUDIT_ARCH AUDIT_ARCH_AARCH64
 #endif
 
 #define HIGH_FD 200
@@ -38,20 +31,9 @@ static char out[LT_OUT];
 
 static void refuse_close_range(int error)
 {
-	struct sock_filter f[] = {
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, LT_AUDIT_ARCH, 1, 0),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_close_range, 0, 1),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (unsigned int)error),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-	};
-	struct sock_fprog prog = { .len = sizeof(f) / sizeof(f[0]), .filter = f };
+	struct lt_rule r = { .nr = __NR_close_range, .action = SECCOMP_RET_ERRNO | (uint32_t)error };
 
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
-	    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) < 0)
-		tap_bail("seccomp: %s", strerror(errno));
+	lt_seccomp_one(&r);
 	ok(syscall(__NR_close_range, 1000, 1000, 0) < 0 && errno == error,
 	   "the filter: close_range is %s", strerrorname_np(error));
 }

@@ -10,48 +10,27 @@
  *    that has exited, must return.
  */
 #include <errno.h>
-#include <linux/audit.h>
-#include <linux/filter.h>
-#include <linux/seccomp.h>
 #include <signal.h>
-#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "internal.h"
 #include "lib-util.h"
+#include "lt-seccomp.h"
 #include "tap.h"
 
-#if defined(__x86_64__)
-#define LT_AUDIT_ARCH AUDIT_ARCH_X86_64
-#elif defined(__aarch64__)
-#define LT_AUDIT_ARCH AUDIT_ARCH_AARCH64
-#endif
 
 /* waitid(P_PID, ...) fails with EPERM; everything else is allowed. */
 static void refuse_waitid_by_pid(void)
 {
-	struct sock_filter f[] = {
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, LT_AUDIT_ARCH, 1, 0),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_waitid, 0, 3),
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[0])),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, P_PID, 0, 1),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-	};
-	struct sock_fprog prog = { .len = sizeof(f) / sizeof(f[0]), .filter = f };
+	struct lt_rule r = { .nr = __NR_waitid, .nargs = 1, .arg = { { 0, P_PID } },
+			     .action = SECCOMP_RET_ERRNO | EPERM };
 	siginfo_t si;
 
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
-	    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) < 0)
-		tap_bail("seccomp: %s", strerror(errno));
+	lt_seccomp_one(&r);
 	ok(waitid(P_PID, 1, &si, WEXITED | WNOHANG) < 0 && errno == EPERM,
 	   "the filter: waitid(P_PID) is EPERM");
 }
