@@ -256,7 +256,7 @@ void cx_describe_clone(struct cx_buf *b, const struct cx_plan *plan, const struc
 		cx_put(b, ", CLONE_VM, the child waits for its maps");
 		break;
 	case CX_MODE_COPY:
-		cx_put(b, ", copying the address space (valgrind)");
+		cx_put(b, ", copying the address space (CLONE_VM is emulated here)");
 		break;
 	}
 	if (op->step == CX_STEP_CLONE3)
