@@ -56,6 +56,8 @@ int main(int argc, char **argv)
 	}
 	if (geteuid() != 0)
 		tap_skip_all("needs root");
+	if (getenv("CX_SANITIZE") && !strcmp(getenv("CX_SANITIZE"), "1"))
+		tap_skip_all("qemu-user cannot map AddressSanitizer's shadow memory");
 	if (uname(&u) < 0)
 		tap_bail("uname");
 	snprintf(qemu, sizeof(qemu), "qemu-%s", u.machine);
