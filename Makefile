@@ -51,8 +51,12 @@ LIB_HDRS := include/clonexec.h $(wildcard src/*.h) $(wildcard src/child/*.h) \
 # child.o as compiler IR: check-child could see nothing and the link could
 # mix it with code built with the flags above).
 cc_has = $(shell $(CC) $(1) -Werror -E -x c /dev/null >/dev/null 2>&1 && echo $(1))
+# Its stack is CX_CHILD_STACK (16 KiB, src/spawn.c) and the deepest path is
+# three frames: no function may take more than 2 KiB (enforced here), and no
+# LTO, so that check-child inspects the code that runs.
 CHILD_CFLAGS := -fno-sanitize=all -fno-stack-protector -fno-builtin -fno-exceptions \
-	-fno-asynchronous-unwind-tables $(call cc_has,-fno-tree-loop-distribute-patterns) -fno-lto
+	-fno-asynchronous-unwind-tables $(call cc_has,-fno-tree-loop-distribute-patterns) \
+	-fno-lto -Wstack-usage=2048 -Wframe-larger-than=2048
 
 TOOL_SRCS := $(wildcard tools/*.c)
 # libcap linked statically when its archive exists: one shared object less
@@ -91,8 +95,10 @@ $(O)/lib/child/%.o: src/child/%.c $(LIB_HDRS) | $(O)/lib/child
 $(O)/lib/child.o: $(CHILD_OBJS)
 	$(LD) -r -o $@ $^
 
+# With the C flags and CPPFLAGS: -fcf-protection / -mbranch-protection
+# decide clone.S's endbr64 / bti and its property note.
 $(O)/lib/clone.o: src/arch/$(ARCH)/clone.S | $(O)/lib
-	$(CC) $(CFLAGS) -fPIC -c $< -o $@
+	$(CC) $(CPPFLAGS) $(CFLAGS) -fPIC -c $< -o $@
 
 $(O)/libclonexec.a: $(LIB_OBJS)
 	rm -f $@

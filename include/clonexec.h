@@ -10,8 +10,10 @@
  *    (ret_*) and are untouched on failure, except struct cx_error, which is
  *    written exactly when a spawn fails;
  *  - struct cx_attr is size-versioned: set .size = sizeof(struct cx_attr)
- *    (CX_ATTR() does it). A library older than the caller accepts a larger
- *    struct only if the bytes it does not know are zero (else -E2BIG);
+ *    (CX_ATTR() or cx_attr_init() does it). A library older than the caller
+ *    accepts a larger struct only if the bytes it does not know are zero
+ *    (else -E2BIG); a newer one accepts every older size (0.1: 404 bytes
+ *    on LP64, the end of nrlimits) and reads the fields it lacks as zero;
  *  - every fd the library opens is O_CLOEXEC.
  */
 #ifndef CLONEXEC_H
@@ -94,7 +96,9 @@ enum cx_attr_flag {
 	/* PTRACE_TRACEME just before execve: the caller becomes the tracer and
 	 * the child stops with SIGTRAP after the exec. */
 	CX_ATTR_PTRACE = 1ULL << 5,
-	/* Change credentials to uid, gid and groups (setgroups, setgid, setuid). */
+	/* Change credentials to uid, gid and groups (setgroups, setresgid,
+	 * setresuid): SET_GROUPS|SET_GID|SET_UID, or without SET_GROUPS with
+	 * NO_SETGROUPS. */
 	CX_ATTR_CREDENTIAL = 1ULL << 6,
 	/* With CREDENTIAL: leave the supplementary groups as they are. */
 	CX_ATTR_NO_SETGROUPS = 1ULL << 7,
@@ -124,6 +128,18 @@ enum cx_attr_flag {
 	/* The child's umask is umask. */
 	CX_ATTR_UMASK = 1ULL << 16,
 
+	/* 0.2: issue 8 */
+	/* Change only the uid: real, effective and saved all become uid
+	 * (setresuid semantics; what setuid does for a privileged caller). */
+	CX_ATTR_SET_UID = 1ULL << 17,
+	/* Change only the gid: real, effective and saved (setresgid). */
+	CX_ATTR_SET_GID = 1ULL << 18,
+	/* Set the supplementary groups to groups (ngroups may be 0). */
+	CX_ATTR_SET_GROUPS = 1ULL << 19,
+	/* chdir to dir before the credential change (CPython's order: a
+	 * directory only the caller may enter) instead of after it (Go's
+	 * order, the default: a directory the new user may enter). */
+	CX_ATTR_CHDIR_FIRST = 1ULL << 20,
 	/* 0.2, issue 10: join and confine (bits 30-39) */
 	/* Join the namespaces join_ns of the process join_pidfd (a pidfd),
 	 * in one setns(pidfd, join_ns) call, before any namespace is made. */
@@ -178,6 +194,10 @@ enum cx_attr_flag {
 	 * not CLONE_VM. Not with PTRACE. */
 	CX_ATTR_INIT = 1ULL << 25,
 };
+
+/* In files[]: leave this child fd as it is (the caller's fd of the same
+ * number, unless close-on-exec), for a sparse plan. */
+#define CX_FD_KEEP (-2)
 
 /* Namespace flags for cloneflags and unshareflags: the kernel's CLONE_NEW*
  * values, named here so callers need not define _GNU_SOURCE for them. */
@@ -257,10 +277,10 @@ struct cx_attr {
 	const char *dir;      /* chdir here (after chroot) */
 	const char *chroot;   /* chroot here */
 
-	/* The fd plan: child fd i is a copy of the caller's fd files[i], or
-	 * closed when files[i] is -1; fds 0-2 missing from a shorter plan are
-	 * closed. files == NULL: the child has the caller's fds as they are
-	 * (minus close-on-exec ones). */
+	/* The fd plan: child fd i is a copy of the caller's fd files[i],
+	 * closed when files[i] is -1, left as it is when CX_FD_KEEP; fds 0-2
+	 * missing from a shorter plan are closed. files == NULL: the child has
+	 * the caller's fds as they are (minus close-on-exec ones). */
 	const int *files;
 	unsigned int nfiles;
 
@@ -272,6 +292,7 @@ struct cx_attr {
 	uid_t uid;
 	gid_t gid;
 	unsigned int ngroups;
+	uint32_t reserved0;       /* padding made explicit: must be zero */
 	const gid_t *groups;
 
 	uint64_t cloneflags;      /* namespaces created by clone (CX_NAMESPACE_FLAGS) */
@@ -301,11 +322,21 @@ struct cx_attr {
 	const struct cx_rlimit *rlimits;
 	unsigned int nrlimits;
 
+	/* 0.2: issue 8 */
+	/* Candidates tried in the child in order instead of path (which then
+	 * only names the program, and may be NULL), with execvp's rule: a
+	 * candidate that is missing (ENOENT, ENOTDIR, ESTALE, ENODEV,
+	 * ETIMEDOUT) or not permitted (EACCES, remembered) is passed over; any
+	 * other error ends the search; EACCES if one was seen, else the last
+	 * error. What a PATH search needs, as the child sees the tree. */
+	unsigned int nprograms;
+	const char *const *programs;
+
 	/* 0.2, issue 10: join and confine */
 	int join_pidfd;                /* CX_ATTR_JOIN_PIDFD */
+	unsigned int njoin_fds;
 	uint64_t join_ns;              /* CX_NEW* types to join from join_pidfd */
 	const struct cx_ns_fd *join_fds; /* namespace fds to join (setns each) */
-	unsigned int njoin_fds;
 	uint64_t cap_bounding;         /* CX_ATTR_CAP_BOUNDING: bit n keeps capability n */
 	uint64_t cap_inheritable;      /* CX_ATTR_CAP_INHERITABLE */
 	uint64_t cap_keep;             /* CX_ATTR_CAP_KEEP */
@@ -342,16 +373,31 @@ struct cx_attr {
 	/* 0.2, issue 9: filesystem view */
 	/* The mount plan, run in order in the child's new mount namespace (any
 	 * operation implies one), after the namespaces and before chroot. */
-	const struct cx_mount *mounts;
 	unsigned int nmounts;
+	const struct cx_mount *mounts;
 	/* For the child's UTS namespace (implied when neither cloneflags nor
 	 * unshareflags has one). */
 	const char *hostname;
 	const char *domainname;
+
+	/* Adding a field (other releases and branches do, in parallel):
+	 *  - append it here, never in between, in a block commented with its
+	 *    release; leave no implicit padding (pad with a named reserved
+	 *    field, which the library requires to be zero);
+	 *  - name it in CX_ATTR_LAST_FIELD (src/internal.h), the one place
+	 *    that says where the known struct ends;
+	 *  - zero must mean "not asked for", so that older callers, whose
+	 *    struct ends before it, get the old behaviour;
+	 *  - tests/t-lib-abi.c pins every offset: add its line there. */
 };
 
 /* Declare a struct cx_attr with its size set: CX_ATTR(a, .dir = "/tmp"); */
 #define CX_ATTR(name, ...) struct cx_attr name = { .size = sizeof(struct cx_attr), __VA_ARGS__ }
+
+/* What CX_ATTR() does, for callers that cannot expand a macro (ctypes, cgo,
+ * bindgen): zero size bytes of attr and set attr->size = size. -EINVAL
+ * when size is below the smallest struct any release knew (0.1's). */
+CX_EXPORT int cx_attr_init(struct cx_attr *attr, size_t size);
 
 /* The steps of a spawn; values and names are stable. */
 enum cx_step {
@@ -498,8 +544,11 @@ CX_EXPORT int cx_spawn(const char *path, char *const argv[], char *const envp[],
 		       struct cx_error *ret_error);
 
 /* As cx_spawn, but a file without a slash is searched in the caller's PATH
- * (default "/bin:/usr/bin", as glibc), inside attr->chroot when set.
- * The search runs in the caller, before the clone. */
+ * (default "/bin:/usr/bin", as glibc). The search runs in the caller,
+ * before the clone, except with attr->chroot: then the child tries each
+ * PATH entry after its chroot and chdir, as it sees the tree (absolute
+ * symlinks of the new root resolve in it), with execvp's rule (see
+ * attr.programs). */
 CX_EXPORT int cx_spawnp(const char *file, char *const argv[], char *const envp[],
 			const struct cx_attr *attr, struct cx_process **ret_process,
 			struct cx_error *ret_error);
@@ -589,6 +638,23 @@ CX_EXPORT int cx_process_kill_tree(struct cx_process *process, int sig);
  * empty (after cx_process_kill_tree it waits for the killed to be gone);
  * one still in use is left in place. */
 CX_EXPORT void cx_process_release(struct cx_process *process);
+
+/* Modes for cx_process_release_mode(). */
+enum cx_release_flag {
+	CX_RELEASE_KILL = 1 << 0, /* SIGKILL the child first (if not reaped) */
+	CX_RELEASE_WAIT = 1 << 1, /* reap it before freeing: no zombie is left */
+};
+
+/* cx_process_release with a mode: 0 is cx_process_release; KILL|WAIT ends
+ * the child and leaves nothing. The handle is freed whatever the result,
+ * except on -EINVAL (unknown mode bits). Returns 0 or a negative errno
+ * (the kill's or the wait's; -EINTR is retried). */
+CX_EXPORT int cx_process_release_mode(struct cx_process *process, unsigned int mode);
+
+/* Take the pidfd out of the handle: the caller owns it from now on (close
+ * it), and the handle goes on by pid alone (still unreaped, so the pid is
+ * still the child's). -EBADF when the handle has none. */
+CX_EXPORT int cx_process_pidfd_take(struct cx_process *process);
 
 /* prlimit(1)'s name of an RLIMIT_* resource ("nofile"), or NULL. */
 CX_EXPORT const char *cx_rlimit_name(int resource);

@@ -13,16 +13,19 @@
 
 #include "internal.h"
 
-/* 0.1's struct ended with nrlimits (padded to 8): the 0.2 fields start there. */
-#define CX_ATTR_SIZE_VER0 offsetof(struct cx_attr, join_pidfd)
+#define CX_PROGRAMS_MAX 4096
 #define CX_ATTR_ALL_FLAGS                                                          \
-	(CX_ATTR_FLAGS_0_1 | CX_ATTR_FLAGS_ISSUE9 | CX_ATTR_FLAGS_ISSUE10 | CX_ATTR_FLAGS_ISSUE11)
+	(CX_ATTR_FLAGS_0_1 | CX_ATTR_FLAGS_ISSUE8 | CX_ATTR_FLAGS_ISSUE9 | CX_ATTR_FLAGS_ISSUE10 | \
+	 CX_ATTR_FLAGS_ISSUE11)
 #define CX_ATTR_FLAGS_0_1                                                          \
 	(CX_ATTR_SETSID | CX_ATTR_SETPGID | CX_ATTR_FOREGROUND | CX_ATTR_SETCTTY |      \
 	 CX_ATTR_NOCTTY | CX_ATTR_PTRACE | CX_ATTR_CREDENTIAL | CX_ATTR_NO_SETGROUPS |  \
 	 CX_ATTR_SETGROUPS_ALLOW | CX_ATTR_CLOSE_OTHER_FDS | CX_ATTR_KEEP_PROPAGATION |  \
 	 CX_ATTR_CGROUP | CX_ATTR_SIGMASK | CX_ATTR_SIGDEFAULT | CX_ATTR_REQUIRE_PIDFD | \
 	 CX_ATTR_NO_NEW_PRIVS | CX_ATTR_UMASK)
+/* 0.2, issue 8 */
+#define CX_ATTR_FLAGS_ISSUE8 \
+	(CX_ATTR_SET_UID | CX_ATTR_SET_GID | CX_ATTR_SET_GROUPS | CX_ATTR_CHDIR_FIRST)
 /* 0.2, issue 9 */
 #define CX_ATTR_FLAGS_ISSUE9 (CX_ATTR_NEW_ROOT | CX_ATTR_INIT)
 /* 0.2, issue 10 */
@@ -53,7 +56,14 @@ int cx_fd_is_open(int fd)
 static int check_strings(const char *path, char *const argv[], const struct cx_attr *a,
 			 struct cx_error *err)
 {
-	if (!path || !*path)
+	if (a->nprograms > CX_PROGRAMS_MAX)
+		return cx_check_fail(err, EINVAL, "programs: more than %d", CX_PROGRAMS_MAX);
+	if (a->nprograms && !a->programs)
+		return cx_check_fail(err, EINVAL, "programs: NULL with a non-zero count");
+	for (unsigned int i = 0; i < a->nprograms; i++)
+		if (!a->programs[i] || !*a->programs[i])
+			return cx_check_fail(err, EINVAL, "programs[%u] is empty", i);
+	if ((!path || !*path) && !a->nprograms)
 		return cx_check_fail(err, EINVAL, "path is empty");
 	if (!argv || !argv[0])
 		return cx_check_fail(err, EINVAL, "argv is empty");
@@ -64,9 +74,15 @@ static int check_strings(const char *path, char *const argv[], const struct cx_a
 	return 0;
 }
 
-/* Copy what the caller knows of struct cx_attr; the rest stays zero. */
+/* Copy what the caller knows of struct cx_attr; the rest stays zero. The
+ * caller's struct may be older (smaller: its missing fields read as zero) or
+ * newer (larger: accepted only if every byte past our last field is zero,
+ * as libbpf's OPTS_VALID does), never smaller than 0.1's. */
 static int check_size(const struct cx_attr *attr, struct cx_attr *out, struct cx_error *err)
 {
+	size_t known = CX_ATTR_SIZE_KNOWN;
+
+	_Static_assert(CX_ATTR_SIZE_KNOWN <= sizeof(struct cx_attr), "CX_ATTR_LAST_FIELD");
 	memset(out, 0, sizeof(*out));
 	if (!attr) {
 		out->size = sizeof(*out);
@@ -74,23 +90,21 @@ static int check_size(const struct cx_attr *attr, struct cx_attr *out, struct cx
 	}
 	if (attr->size < CX_ATTR_SIZE_VER0)
 		return cx_check_fail(err, EINVAL,
-				     "attr.size is smaller than any known struct cx_attr");
-	/* Only the end of a released struct: a size in the middle of a field
-	 * is a caller's mistake, not an older caller. */
-	if (attr->size != CX_ATTR_SIZE_VER0 && attr->size < sizeof(*out))
-		return cx_check_fail(err, EINVAL, "attr.size is not the size of a known "
-				     "struct cx_attr (0.1: %zu, 0.2: %zu)",
-				     (size_t)CX_ATTR_SIZE_VER0, sizeof(*out));
-	if (attr->size > sizeof(*out)) {
-		const unsigned char *tail = (const unsigned char *)attr + sizeof(*out);
+				     "attr.size %zu is smaller than any struct cx_attr (%d)",
+				     attr->size, CX_ATTR_SIZE_VER0);
+	if (attr->size > known) {
+		const unsigned char *tail = (const unsigned char *)attr + known;
 
-		for (size_t i = 0; i < attr->size - sizeof(*out); i++)
+		for (size_t i = 0; i < attr->size - known; i++)
 			if (tail[i])
 				return cx_check_fail(err, E2BIG,
-						     "attr has fields this library does not know");
+						     "attr has fields this library does not know "
+						     "(non-zero byte at offset %zu)", known + i);
 	}
-	memcpy(out, attr, attr->size < sizeof(*out) ? attr->size : sizeof(*out));
+	memcpy(out, attr, attr->size < known ? attr->size : known);
 	out->size = sizeof(*out);
+	if (out->reserved0)
+		return cx_check_fail(err, EINVAL, "attr.reserved0 is not zero");
 	return 0;
 }
 
@@ -144,4 +158,13 @@ int cx_check(const char *path, char *const argv[], const struct cx_attr *attr,
 	for (size_t i = 0; r == 0 && i < CX_ARRAY_SIZE(checks); i++)
 		r = checks[i](a, err);
 	return r;
+}
+
+int cx_attr_init(struct cx_attr *attr, size_t size)
+{
+	if (!attr || size < CX_ATTR_SIZE_VER0)
+		return -EINVAL;
+	memset(attr, 0, size);
+	attr->size = size;
+	return 0;
 }

@@ -53,8 +53,19 @@ void cx_describe_exec(struct cx_buf *b, const struct cx_plan *plan, const struct
 		      int verbose)
 {
 	(void)plan;
-	(void)verbose;
-	cx_put(b, "%s", op->exec.path);
+	if (!op->exec.nlist) {
+		cx_put(b, "%s", op->exec.path);
+		return;
+	}
+	if (!verbose) {
+		/* An error that no one candidate decided: all were missing. */
+		cx_put(b, "%s (%u candidates)", op->exec.path, op->exec.nlist);
+		return;
+	}
+	cx_put(b, "the first of");
+	for (unsigned int i = 0; i < op->exec.nlist; i++)
+		cx_put(b, "%s %s", i ? "," : "", op->exec.list[i]);
+	cx_put(b, " that runs (execvp's rule)");
 }
 
 void cx_describe_fd(struct cx_buf *b, const struct cx_plan *plan, const struct cx_op *op,

@@ -27,6 +27,8 @@ int cx_check_files(const struct cx_attr *a, struct cx_error *err)
 	for (unsigned int i = 0; i < a->nfiles; i++) {
 		int fd = a->files[i];
 
+		if (fd == CX_FD_KEEP)
+			continue;
 		if (fd < -1)
 			return cx_check_fail(err, EBADF, "files[%u]: %d is not an fd", i, fd);
 		if (fd >= 0 && !cx_fd_is_open(fd))
@@ -89,6 +91,8 @@ void cx_fdplan_compile(struct cx_plan *plan, int *parked)
 	for (int i = 0; i < top; i++) {
 		int fd = i < n ? attr->files[i] : -1;
 
+		if (fd == CX_FD_KEEP)
+			continue; /* as it is: the caller's fd i or nothing */
 		if (fd < 0) {
 			add_fd(plan, CX_STEP_CLOSE_FD, i);
 		} else if (fd == i) {

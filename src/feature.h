@@ -11,9 +11,12 @@
 enum cx_feature {
 	/* clone3 exists (learned at the first spawn that tries it). */
 	CX_FEAT_CLONE3,
-	/* CLONE_VM really shares memory: not so under valgrind, which turns
-	 * it into a fork. */
+	/* CLONE_VM really shares memory: not so under valgrind or qemu-user,
+	 * which turn it into a fork. Assumed (except where valgrind.h says
+	 * valgrind) until a spawn finds otherwise. */
 	CX_FEAT_VM_SHARED,
+	/* A spawn has seen memory shared: later ones need not check. */
+	CX_FEAT_VM_SHARED_SEEN,
 	/* pidfd_open may be called (valgrind 3.19 warns at every call of a
 	 * syscall it does not know; the answer would be ENOSYS anyway). */
 	CX_FEAT_PIDFD_OPEN,
@@ -28,6 +31,8 @@ enum cx_feature {
 int cx_feature(enum cx_feature f);
 /* The caller learned the hard way that f is absent (e.g. clone3: ENOSYS). */
 void cx_feature_missing(enum cx_feature f);
+/* The caller saw that f is present. */
+void cx_feature_found(enum cx_feature f);
 
 /* /proc/sys/kernel/cap_last_cap (a later kernel may know more than our
  * headers); 40 when unreadable. */

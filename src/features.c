@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#if defined(__has_include)
+#if defined(__has_include) && !defined(CX_NO_VALGRIND_H)
 #if __has_include(<valgrind/valgrind.h>)
 #include <valgrind/valgrind.h>
 #define CX_HAVE_VALGRIND_H 1
@@ -45,6 +45,8 @@ static int probe(enum cx_feature f)
 		/* Assumed until a clone3 answers ENOSYS: probing would cost a
 		 * process. */
 		return 1;
+	case CX_FEAT_VM_SHARED_SEEN:
+		return 0;
 	case CX_FEAT_VM_SHARED:
 	case CX_FEAT_PIDFD_OPEN:
 		return !on_valgrind();
@@ -73,6 +75,11 @@ int cx_feature(enum cx_feature f)
 void cx_feature_missing(enum cx_feature f)
 {
 	atomic_store_explicit(&known[f], 1, memory_order_relaxed);
+}
+
+void cx_feature_found(enum cx_feature f)
+{
+	atomic_store_explicit(&known[f], 2, memory_order_relaxed);
 }
 
 int cx_cap_last(void)

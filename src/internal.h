@@ -22,6 +22,16 @@
 #include "feature.h"
 #include "sys.h"
 
+/* ---- struct cx_attr's size (see check.c) ---- */
+#define cx_offsetofend(type, member) (offsetof(type, member) + sizeof(((type *)0)->member))
+/* What 0.1 callers pass: the end of its last field, nrlimits (sizeof was 408
+ * on LP64 with its tail padding, which a later field may take). */
+#define CX_ATTR_SIZE_VER0 404
+/* The last field of struct cx_attr this library knows; a field appended to
+ * the struct is named here, and nowhere else. */
+#define CX_ATTR_LAST_FIELD domainname
+#define CX_ATTR_SIZE_KNOWN cx_offsetofend(struct cx_attr, CX_ATTR_LAST_FIELD)
+
 /* Who runs an op: the parent's ops are listed (cx_explain, errors) but the
  * child skips them. */
 enum cx_who {
@@ -129,10 +139,12 @@ struct cx_op_join_cgroup {
 	int fd;             /* the cgroup v2 directory */
 };
 
-/* EXECVE */
+/* EXECVE: path, or the candidates in order (execvp's rule) */
 struct cx_op_exec {
 	const char *path;
 	char *const *argv;
+	const char *const *list;
+	unsigned int nlist;
 };
 
 /* 0.2, issue 10: join and confine */
@@ -306,6 +318,7 @@ struct cx_report {
 	/* failing op, or -1; CX_REPORT_PROGRAM: error is the program's pid */
 	int32_t index;
 	int32_t error;     /* positive errno */
+	int32_t detail;    /* EXECVE with candidates: the one that decided, or -1 */
 };
 
 struct cx_plan {
@@ -329,6 +342,8 @@ struct cx_plan {
 	int uid_map_len, gid_map_len;
 
 	struct cx_rlimit64 *rlim;  /* values for the setrlimit ops */
+	char **candidates;         /* cx_spawnp in a chroot: PATH entries + file */
+	unsigned int ncandidates;
 	int *fd_scratch;           /* where the child parked fd plan sources */
 	char *mnt_strings;         /* the mount plan's normalized paths and data */
 	struct cx_mnt_state *mnt;  /* written by the child's mount ops */
@@ -347,8 +362,11 @@ struct cx_plan {
 	int sighand_cleared;       /* the kernel reset handlers (CLONE_CLEAR_SIGHAND) */
 	int parent_pidfd;          /* for the parent-death check, or -1 */
 	int parent_pid;            /* for the getppid() check when no pidfd */
-	int report_fd;             /* CX_MODE_COPY: the error pipe */
-	int go_fd;                 /* CX_MODE_COPY with parent maps: wait pipe */
+	int pipes;                 /* errors by pipe, go by socket (see spawn.c) */
+	int vm_check;              /* this spawn checks that CLONE_VM shares memory */
+	int vm_retry;              /* made again by copy: CLONE_VM was refused */
+	int report_fd;             /* pipes: the error pipe */
+	int go_fd;                 /* pipes with parent maps: the go socket */
 	int parent_ends[2];        /* CX_MODE_COPY: the parent's pipe ends, which the
 				    * child's copy closes or it never sees EOF */
 
@@ -363,6 +381,7 @@ struct cx_plan {
 	/* Shared with the child. */
 	volatile uint32_t go;      /* 0 wait, 1 go on, 2 give up */
 	volatile int32_t child_tid;
+	volatile uint32_t child_seen; /* vm_check: set by the child first thing */
 	struct cx_report report;
 };
 
@@ -414,6 +433,8 @@ void cx_ns_add_clone(struct cx_plan *plan);
 void cx_ns_add_unshare(struct cx_plan *plan);
 /* cred.c: credentials and capabilities */
 int cx_cred_count(const struct cx_attr *a);
+/* Some id changes (CREDENTIAL, SET_UID, SET_GID, SET_GROUPS). */
+int cx_cred_changes(const struct cx_attr *a);
 void cx_cred_add_keepcaps(struct cx_plan *plan);
 void cx_cred_add(struct cx_plan *plan);
 void cx_cred_add_caps(struct cx_plan *plan);
@@ -421,6 +442,7 @@ void cx_cred_add_caps(struct cx_plan *plan);
 int cx_limits_count(const struct cx_attr *a);
 size_t cx_limits_storage(const struct cx_attr *a);
 void cx_limits_add(struct cx_plan *plan);
+void cx_limits_add_fd_room(struct cx_plan *plan, uint64_t need);
 void cx_limits_add_final(struct cx_plan *plan);
 /* signals.c */
 void cx_signals_add_pdeathsig(struct cx_plan *plan);
@@ -470,6 +492,11 @@ struct cx_process;
 int cx_cgroup_setup(struct cx_plan *plan, struct cx_process *proc, struct cx_error *err);
 /* A spawn that failed: remove the cgroup setup made. */
 void cx_cgroup_discard(struct cx_process *proc);
+/* ---- spawn.c ---- */
+/* How often the parent-writes-maps wait checks that the child still lives. */
+#define CX_WAIT_EXEC_TICK_MS 20
+/* Until the child sharing our memory has exec'd or ended. */
+void cx_wait_exec(struct cx_plan *plan, pid_t pid, int pidfd);
 
 /* child/run.c: runs in the child; returns only on failure (the exit code). */
 int cx_child_main(void *plan);
@@ -551,6 +578,10 @@ void cx_describe_name(struct cx_buf *, const struct cx_plan *, const struct cx_o
 /* lookup.c */
 int cx_lookup(const char *file, const struct cx_attr *attr, char *buf, size_t len,
 	      struct cx_error *err);
+/* For the child's search: every PATH entry joined with file, in one
+ * allocation (*ret_list, free() it). */
+int cx_lookup_candidates(const char *file, char ***ret_list, unsigned int *ret_n,
+			 struct cx_error *err);
 
 #define CX_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 

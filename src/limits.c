@@ -5,6 +5,9 @@
  * RLIMIT_NOFILE is special: the fd plan after it needs room, so it is set
  * in full only after the fd plan (lowering needs no privilege); before,
  * only a raised hard limit is applied, with the soft limit raised to it.
+ * An fd plan that reaches above the soft limit in effect (the caller's, or
+ * one asked for) gets the soft limit raised to the hard one just before it
+ * (no privilege needed), and the pair asked for, or the caller's, after.
  */
 #include <errno.h>
 #include <sys/resource.h>
@@ -52,13 +55,14 @@ int cx_check_rlimits(const struct cx_attr *a, struct cx_error *err)
 
 int cx_limits_count(const struct cx_attr *a)
 {
-	return (int)a->nrlimits + 1;
+	return (int)a->nrlimits + 2;
 }
 
-/* The values the ops point at: one per limit, and the final NOFILE. */
+/* The values the ops point at: one per limit, the final NOFILE, and the
+ * room for the fd plan. */
 size_t cx_limits_storage(const struct cx_attr *a)
 {
-	return (a->nrlimits + 1) * sizeof(struct cx_rlimit64);
+	return (a->nrlimits + 2) * sizeof(struct cx_rlimit64);
 }
 
 static void add_op(struct cx_plan *plan, int resource, const struct cx_rlimit64 *value)
@@ -90,7 +94,35 @@ void cx_limits_add(struct cx_plan *plan)
 	}
 }
 
-/* After the fd plan: RLIMIT_NOFILE as asked. */
+/* Before the fd plan, whose highest fd is below `need`: room for it. */
+void cx_limits_add_fd_room(struct cx_plan *plan, uint64_t need)
+{
+	const struct cx_attr *a = &plan->attr;
+	struct cx_rlimit64 *room = &plan->rlim[a->nrlimits + 1];
+	struct rlimit now;
+	uint64_t soft, hard;
+
+	if (getrlimit(RLIMIT_NOFILE, &now) < 0)
+		return;
+	soft = now.rlim_cur;
+	hard = now.rlim_max;
+	for (unsigned int i = 0; i < a->nrlimits; i++) {
+		/* The early op (a raised hard limit) is in effect by now. */
+		if (a->rlimits[i].resource == RLIMIT_NOFILE && a->rlimits[i].hard > hard)
+			soft = hard = a->rlimits[i].hard;
+	}
+	if (need <= soft || soft >= hard)
+		return;
+	room->cur = room->max = hard;
+	add_op(plan, RLIMIT_NOFILE, room);
+	if (!plan->nofile_final) {
+		plan->rlim[a->nrlimits].cur = soft;
+		plan->rlim[a->nrlimits].max = hard;
+		plan->nofile_final = 1;
+	}
+}
+
+/* After the fd plan: RLIMIT_NOFILE as asked (or as it was). */
 void cx_limits_add_final(struct cx_plan *plan)
 {
 	if (plan->nofile_final)

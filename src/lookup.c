@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The PATH search, in the caller before the clone (the child must not
- * allocate or loop over strings). Inside a chroot the search looks under
- * the new root and returns the path as the child will see it.
+ * allocate or format). Inside a chroot only the child sees the tree as it
+ * will run (absolute symlinks of the new root lead into it, not to the
+ * host): there the caller makes the list of candidates and the child tries
+ * them (child/run.c).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -48,7 +50,7 @@ int cx_lookup(const char *file, const struct cx_attr *a, char *buf, size_t len,
 	      struct cx_error *err)
 {
 	const char *path = getenv("PATH"), *root = a->chroot, *dir, *end;
-	int same_creds = !(a->flags & CX_ATTR_CREDENTIAL) && !a->cloneflags && !a->unshareflags;
+	int same_creds = !cx_cred_changes(a) && !a->cloneflags && !a->unshareflags;
 	char cwd[PATH_MAX] = "";
 	int seen = ENOENT;
 	struct stat st;
@@ -96,4 +98,54 @@ next:
 	}
 	cx_error_set(err, CX_STEP_LOOKUP, seen, 0, "%s", file);
 	return -seen;
+}
+
+/* Absolute PATH entries only: a relative one is relative to what, after a
+ * chroot and a chdir? (The parent's search skips them in a chroot too.) */
+int cx_lookup_candidates(const char *file, char ***ret_list, unsigned int *ret_n,
+			 struct cx_error *err)
+{
+	const char *path = getenv("PATH"), *dir, *end;
+	size_t flen = strlen(file), n = 1, bytes = 0;
+	char **list, *at;
+	unsigned int i = 0;
+
+	if (!path)
+		path = CX_DEFAULT_PATH;
+	if (flen > NAME_MAX) {
+		cx_error_set(err, CX_STEP_LOOKUP, ENAMETOOLONG, 0, "%.64s...", file);
+		return -ENAMETOOLONG;
+	}
+	for (const char *c = path; *c; c++)
+		n += *c == ':';
+	bytes = n * sizeof(char *) + strlen(path) + n * (flen + 2);
+	list = malloc(bytes);
+	if (!list) {
+		cx_error_set(err, CX_STEP_PREPARE, ENOMEM, 0, "PATH candidates");
+		return -ENOMEM;
+	}
+	at = (char *)(list + n);
+	for (dir = path;; dir = end + 1) {
+		size_t dlen;
+
+		end = strchrnul(dir, ':');
+		dlen = (size_t)(end - dir);
+		if (dlen && dir[0] == '/') {
+			list[i++] = at;
+			memcpy(at, dir, dlen);
+			at[dlen] = '/';
+			memcpy(at + dlen + 1, file, flen + 1);
+			at += dlen + flen + 2;
+		}
+		if (*end == '\0')
+			break;
+	}
+	if (i == 0) {
+		free(list);
+		cx_error_set(err, CX_STEP_LOOKUP, ENOENT, 0, "%s (no absolute PATH entry)", file);
+		return -ENOENT;
+	}
+	*ret_list = list;
+	*ret_n = i;
+	return 0;
 }

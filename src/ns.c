@@ -264,7 +264,8 @@ void cx_describe_clone(struct cx_buf *b, const struct cx_plan *plan, const struc
 		break;
 	case CX_MODE_COPY:
 		cx_put(b, ", copying the address space (%s)",
-		       (plan->attr.flags & CX_ATTR_INIT) ? "the init outlives the exec" : "valgrind");
+		       (plan->attr.flags & CX_ATTR_INIT) ? "the init outlives the exec"
+							 : "CLONE_VM is emulated here");
 		break;
 	case CX_MODE_IN_PLACE:
 		break;
@@ -274,10 +275,36 @@ void cx_describe_clone(struct cx_buf *b, const struct cx_plan *plan, const struc
 		       op->clone.cgroup_fd >= 0 ? "|CLONE_INTO_CGROUP" : "");
 }
 
+/* Does the map take the caller's own id (outside) into the namespace? */
+static int covers(const struct cx_id_map *map, unsigned int n, uint32_t id)
+{
+	for (unsigned int i = 0; i < n; i++)
+		if (id >= map[i].outside && (uint64_t)id < (uint64_t)map[i].outside + map[i].count)
+			return 1;
+	return 0;
+}
+
+/* A map without the caller's id leaves the child (which keeps the caller's
+ * ids unless it changes them) unmapped: it runs as the overflow id, nobody,
+ * and an exec leaves it without capabilities. Say so. */
+static void put_uncovered(struct cx_buf *b, const struct cx_plan *plan, const struct cx_op *op)
+{
+	const struct cx_attr *a = &plan->attr;
+
+	if (op->step == CX_STEP_WRITE_UID_MAP && !(a->flags & (CX_ATTR_CREDENTIAL | CX_ATTR_SET_UID)) &&
+	    !covers(a->uid_map, a->nuid_map, (uint32_t)geteuid()))
+		cx_put(b, " (no range maps the caller's uid %u: the program runs as the overflow "
+		       "uid, nobody, with no capability, unless a credential sets a mapped uid)",
+		       (unsigned int)geteuid());
+	if (op->step == CX_STEP_WRITE_GID_MAP && !(a->flags & (CX_ATTR_CREDENTIAL | CX_ATTR_SET_GID)) &&
+	    !covers(a->gid_map, a->ngid_map, (uint32_t)getegid()))
+		cx_put(b, " (no range maps the caller's gid %u: the program's group is the "
+		       "overflow gid, nogroup)", (unsigned int)getegid());
+}
+
 void cx_describe_write(struct cx_buf *b, const struct cx_plan *plan, const struct cx_op *op,
 		       int verbose)
 {
-	(void)plan;
 	if (!verbose)
 		return;
 	cx_put(b, "%s%s \"", op->who == CX_PARENT ? "/proc/<child>/" : "/proc/self/",
@@ -289,6 +316,7 @@ void cx_describe_write(struct cx_buf *b, const struct cx_plan *plan, const struc
 			cx_put(b, "%c", *p);
 	}
 	cx_put(b, "\"");
+	put_uncovered(b, plan, op);
 }
 
 void cx_describe_unshare(struct cx_buf *b, const struct cx_plan *plan, const struct cx_op *op,

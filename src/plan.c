@@ -43,7 +43,9 @@ static void add_clone_op(struct cx_plan *plan)
 			cx_plan_child(plan, CX_STEP_JOIN_CGROUP)->join_cgroup.fd = a->cgroup_fd;
 		return;
 	}
-	if (a->pdeathsig)
+	/* In a new PID namespace getppid() is 0: only a pidfd can tell that
+	 * the caller is gone. */
+	if (a->pdeathsig && (a->cloneflags & CX_NEWPID))
 		cx_plan_add(plan, CX_STEP_OPEN_PARENT_PIDFD, CX_PARENT);
 	plan->clone_op = plan->nops;
 	op = cx_plan_add(plan, step, CX_PARENT);
@@ -57,7 +59,7 @@ static void add_misc_ops(struct cx_plan *plan)
 {
 	const struct cx_attr *a = &plan->attr;
 
-	if (a->dir)
+	if (a->dir && !(a->flags & CX_ATTR_CHDIR_FIRST))
 		cx_plan_child(plan, CX_STEP_CHDIR)->path.path = a->dir;
 	cx_signals_add_pdeathsig(plan);
 	if (a->flags & CX_ATTR_NO_NEW_PRIVS)
@@ -80,9 +82,9 @@ static void add_ops(struct cx_plan *plan)
 	 * the program when a PID namespace join makes it anew. */
 	cx_join_add(plan);
 	cx_cred_add_keepcaps(plan);
+	/* Under the blocked mask: a background child would get SIGTTOU for
+	 * TIOCSPGRP. */
 	cx_session_add_early(plan);
-	/* After TIOCSPGRP: a background child would get SIGTTOU for it. */
-	cx_plan_child(plan, CX_STEP_SIGMASK);
 	/* Before unshare, chroot and setuid: see resources.c. */
 	cx_resources_add(plan);
 	cx_ns_add_unshare(plan);
@@ -90,6 +92,9 @@ static void add_ops(struct cx_plan *plan)
 	cx_mount_add(plan);
 	if (a->chroot)
 		cx_plan_child(plan, CX_STEP_CHROOT)->path.path = a->chroot;
+	/* CPython's order: a directory only the caller may enter. */
+	if (a->dir && (a->flags & CX_ATTR_CHDIR_FIRST))
+		cx_plan_child(plan, CX_STEP_CHDIR)->path.path = a->dir;
 	cx_limits_add(plan);
 	cx_caps_add_early(plan);
 	cx_cred_add(plan);
@@ -97,16 +102,29 @@ static void add_ops(struct cx_plan *plan)
 	cx_cred_add_caps(plan);
 	add_misc_ops(plan);
 	cx_landlock_add(plan);
+	/* Targets below nfiles, parked copies at most nfiles more above. */
+	if (a->files)
+		cx_limits_add_fd_room(plan, 2 * (uint64_t)(a->nfiles > 3 ? a->nfiles : 3));
 	cx_fdplan_compile(plan, plan->fd_scratch);
 	cx_session_add_late(plan);
 	cx_limits_add_final(plan);
 	cx_mount_add_init(plan);
 	if (a->flags & CX_ATTR_PTRACE)
 		cx_plan_child(plan, CX_STEP_PTRACE);
+	/* Late, as glibc does: no signal is taken between two steps. */
+	cx_plan_child(plan, CX_STEP_SIGMASK);
+	/* Last: the filter need not allow what the steps before use. */
 	cx_seccomp_add(plan);
 	op = cx_plan_child(plan, CX_STEP_EXECVE);
 	op->exec.path = plan->path;
 	op->exec.argv = plan->argv;
+	if (a->nprograms) {
+		op->exec.list = a->programs;
+		op->exec.nlist = a->nprograms;
+	} else if (plan->ncandidates) {
+		op->exec.list = (const char *const *)plan->candidates;
+		op->exec.nlist = plan->ncandidates;
+	}
 }
 
 /* Worst case op count: fixed steps and what each concern may add. */
@@ -142,6 +160,8 @@ static void plan_init(struct cx_plan *plan)
 	plan->parent_pidfd = -1;
 	plan->report_fd = -1;
 	plan->go_fd = -1;
+	plan->pipes = plan->vm_check = plan->vm_retry = 0;
+	plan->child_seen = 0;
 	plan->parent_ends[0] = plan->parent_ends[1] = -1;
 	plan->go = 0;
 	plan->child_tid = 0;
@@ -151,6 +171,9 @@ static void plan_init(struct cx_plan *plan)
 	plan->landlock_owned = 0;
 	plan->program_pid = 0;
 	plan->time_len = 0;
+	plan->report.detail = -1;
+	plan->candidates = NULL;
+	plan->ncandidates = 0;
 }
 
 /* One allocation for the ops that do not fit inline, the rlimit values and
@@ -182,9 +205,24 @@ static int plan_alloc(struct cx_plan *plan, struct cx_error *err)
 	return 0;
 }
 
+static int compile(struct cx_plan *plan, const char *path, unsigned int how,
+		   char *const argv[], char *const envp[], const struct cx_attr *attr,
+		   struct cx_error *err);
+
 int cx_plan_compile(struct cx_plan *plan, const char *path, unsigned int how,
 		    char *const argv[], char *const envp[], const struct cx_attr *attr,
 		    struct cx_error *err)
+{
+	int r = compile(plan, path, how, argv, envp, attr, err);
+
+	if (r < 0)
+		cx_plan_release(plan);
+	return r;
+}
+
+static int compile(struct cx_plan *plan, const char *path, unsigned int how,
+		   char *const argv[], char *const envp[], const struct cx_attr *attr,
+		   struct cx_error *err)
 {
 	extern char **environ;
 	struct cx_attr *a = &plan->attr;
@@ -196,12 +234,17 @@ int cx_plan_compile(struct cx_plan *plan, const char *path, unsigned int how,
 		r = cx_check_in_place(a, err);
 	if (r < 0)
 		return r;
-	plan->path = path;
-	if ((how & CX_PLAN_SEARCH) && !strchr(path, '/')) {
-		r = cx_lookup(path, a, plan->path_buf, sizeof(plan->path_buf), err);
+	plan->path = path ? path : a->programs[0];
+	if ((how & CX_PLAN_SEARCH) && !a->nprograms && !strchr(path, '/')) {
+		if (a->chroot) {
+			/* Only the child sees the new root as it will run. */
+			r = cx_lookup_candidates(path, &plan->candidates, &plan->ncandidates, err);
+		} else {
+			r = cx_lookup(path, a, plan->path_buf, sizeof(plan->path_buf), err);
+			plan->path = plan->path_buf;
+		}
 		if (r < 0)
 			return r;
-		plan->path = plan->path_buf;
 	}
 	memcpy(&plan->child_sigdefault, &a->sigdefault, sizeof(plan->child_sigdefault));
 	if (!(a->flags & CX_ATTR_SIGDEFAULT))
@@ -224,7 +267,8 @@ int cx_plan_compile(struct cx_plan *plan, const char *path, unsigned int how,
 	/* cx_check vouched for ctty_fd only when a terminal flag uses it. */
 	plan->ctty_parent_fd = -1;
 	if (a->flags & CX_ATTR_FOREGROUND)
-		plan->ctty_parent_fd = a->files ? a->files[a->ctty_fd] : a->ctty_fd;
+		plan->ctty_parent_fd = a->files && a->files[a->ctty_fd] != CX_FD_KEEP ?
+					       a->files[a->ctty_fd] : a->ctty_fd;
 	r = cx_join_prepare(plan, err);
 	if (r < 0)
 		return r;
@@ -233,10 +277,8 @@ int cx_plan_compile(struct cx_plan *plan, const char *path, unsigned int how,
 		return r;
 	/* Last: it opens what cx_plan_release closes. */
 	r = cx_landlock_prepare(plan, err);
-	if (r < 0) {
-		cx_plan_release(plan);
+	if (r < 0)
 		return r;
-	}
 	add_ops(plan);
 	return 0;
 }
@@ -246,4 +288,6 @@ void cx_plan_release(struct cx_plan *plan)
 	free(plan->heap);
 	plan->heap = NULL;
 	cx_landlock_release(plan);
+	free(plan->candidates);
+	plan->candidates = NULL;
 }

@@ -157,3 +157,39 @@ void cx_process_release(struct cx_process *p)
 		cx_cgroup_release(p->cgroup);
 	free(p);
 }
+
+int cx_process_release_mode(struct cx_process *p, unsigned int mode)
+{
+	int r = 0;
+
+	if (mode & ~(unsigned int)(CX_RELEASE_KILL | CX_RELEASE_WAIT))
+		return -EINVAL;
+	if (!p)
+		return 0;
+	if ((mode & CX_RELEASE_KILL) && !p->reaped) {
+		r = cx_process_signal(p, SIGKILL);
+		if (r == -ESRCH)
+			r = 0;
+	}
+	if ((mode & CX_RELEASE_WAIT) && !p->reaped) {
+		int w = cx_process_wait(p, -1, NULL);
+
+		if (r == 0)
+			r = w;
+	}
+	cx_process_release(p);
+	return r;
+}
+
+int cx_process_pidfd_take(struct cx_process *p)
+{
+	int fd;
+
+	if (!p)
+		return -EINVAL;
+	if (p->pidfd < 0)
+		return -EBADF;
+	fd = p->pidfd;
+	p->pidfd = -1;
+	return fd;
+}

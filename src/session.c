@@ -26,7 +26,11 @@ int cx_check_terminal(const struct cx_attr *a, struct cx_error *err)
 		return 0;
 	if (a->ctty_fd < 0)
 		return cx_check_fail(err, EBADF, "ctty_fd: %d is not an fd", a->ctty_fd);
-	if (a->files) {
+	if (a->files && (unsigned int)a->ctty_fd < a->nfiles &&
+	    a->files[a->ctty_fd] == CX_FD_KEEP) {
+		if (!cx_fd_is_open(a->ctty_fd))
+			return cx_check_fail(err, EBADF, "ctty_fd: fd %d is not open", a->ctty_fd);
+	} else if (a->files) {
 		if ((unsigned int)a->ctty_fd >= a->nfiles || a->files[a->ctty_fd] < 0)
 			return cx_check_fail(err, EBADF, "ctty_fd: %d is not a child fd", a->ctty_fd);
 	} else if (!cx_fd_is_open(a->ctty_fd)) {

@@ -55,8 +55,9 @@ void cx_signals_add_pdeathsig(struct cx_plan *plan)
 		return;
 	op = cx_plan_child(plan, CX_STEP_PDEATHSIG);
 	op->pdeathsig.sig = a->pdeathsig;
-	/* Without a pidfd, getppid() tells, except in a new PID namespace
-	 * where it is always 0. */
+	/* getppid() changes the moment the caller is gone, before its pidfd
+	 * turns readable; in a new PID namespace it is always 0, and only the
+	 * pidfd can tell. */
 	op->pdeathsig.check_ppid = !(a->cloneflags & CX_NEWPID);
 	op->pdeathsig.kills_by_default = kills_by_default(a->pdeathsig);
 }
@@ -102,6 +103,8 @@ void cx_describe_pdeathsig(struct cx_buf *b, const struct cx_plan *plan,
 			   const struct cx_op *op, int verbose)
 {
 	(void)plan;
-	(void)verbose;
 	cx_put(b, "SIG%s", cx_signal_name(op->pdeathsig.sig));
+	if (verbose)
+		cx_put(b, op->pdeathsig.check_ppid ? ", then getppid() tells whether the caller is gone"
+						: ", then the caller's pidfd tells whether it is gone");
 }

@@ -7,12 +7,15 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -21,8 +24,12 @@
 /* The child's stack lives in this frame: the parent cannot return from it
  * before the child has exec'd or exited, and each spawning thread has its
  * own, so spawns need no lock and no allocation. The child's deepest path
- * (reset_signals, set_caps) uses well under 1 KiB. */
+ * (close other fds without close_range: its 1 KiB getdents buffer) stays
+ * near 1.5 KiB; the Makefile holds every child function to 2 KiB. */
 #define CX_CHILD_STACK (16 * 1024)
+
+/* spawn_run: spawn again, by copy. */
+#define CX_SPAWN_AGAIN 1
 
 static long clone_legacy(struct cx_plan *plan, uint64_t flags, char *stack, int *pidfd)
 {
@@ -126,27 +133,53 @@ static int write_maps(struct cx_plan *plan, pid_t pid, int *ret_index)
 	return 0;
 }
 
-static void let_child_go(struct cx_plan *plan, int ok)
+/* go_fd: our end of the go socket when the byte travels by socket. A child
+ * that died first must not earn us a SIGPIPE (pending under the blocked
+ * mask, it would kill the caller when the mask is restored): MSG_NOSIGNAL. */
+static void let_child_go(struct cx_plan *plan, int *go_fd, int ok)
 {
-	if (plan->mode == CX_MODE_COPY) {
+	if (plan->pipes) {
 		char go = 1;
 
-		if (ok && write(plan->go_fd, &go, 1) != 1)
-			ok = 0;
-		close(plan->go_fd);
-		plan->go_fd = -1;
+		if (ok)
+			send(*go_fd, &go, 1, MSG_NOSIGNAL);
+		close(*go_fd);
+		*go_fd = -1;
 		return;
 	}
 	__atomic_store_n(&plan->go, ok ? 1 : 2, __ATOMIC_RELEASE);
 	cx_sys3(SYS_futex, &plan->go, CX_FUTEX_WAKE, 1);
 }
 
-/* Sleep until the child has exec'd or exited: the kernel clears child_tid
- * and wakes us at either (CLONE_CHILD_CLEARTID on a shared mm). */
-static void wait_exec(struct cx_plan *plan)
+/* Has the child ended (exited, killed)? Leaves it for reap() or the caller. */
+static int child_ended(pid_t pid, int pidfd)
 {
-	while (__atomic_load_n(&plan->child_tid, __ATOMIC_ACQUIRE) != 0)
-		cx_sys4(SYS_futex, &plan->child_tid, CX_FUTEX_WAIT, -1, 0);
+	siginfo_t si;
+	long r = -EINVAL;
+
+	memset(&si, 0, sizeof(si));
+	if (pidfd >= 0)
+		r = cx_sys5(SYS_waitid, P_PIDFD, pidfd, &si, WEXITED | WNOHANG | WNOWAIT | __WALL, 0);
+	if (r == -EINVAL)
+		r = cx_sys5(SYS_waitid, P_PID, pid, &si, WEXITED | WNOHANG | WNOWAIT | __WALL, 0);
+	return r < 0 || si.si_pid != 0;
+}
+
+/* Sleep until the child has exec'd or exited: the kernel clears child_tid
+ * and wakes us at either (CLONE_CHILD_CLEARTID on a shared mm). Older
+ * kernels leave it set for a child killed by a signal or dumping core, so
+ * wake at every tick and ask whether the child is still there. */
+void cx_wait_exec(struct cx_plan *plan, pid_t pid, int pidfd)
+{
+	struct timespec tick = { 0, CX_WAIT_EXEC_TICK_MS * 1000000L };
+	int32_t v;
+
+	while ((v = __atomic_load_n(&plan->child_tid, __ATOMIC_ACQUIRE)) != 0) {
+		long r = cx_sys4(SYS_futex, &plan->child_tid, CX_FUTEX_WAIT, v, &tick);
+
+		if (r == -ETIMEDOUT && child_ended(pid, pidfd))
+			return;
+	}
 }
 
 static void read_report(struct cx_plan *plan, int fd)
@@ -170,20 +203,36 @@ static void read_report(struct cx_plan *plan, int fd)
 	}
 }
 
-static void reap(pid_t pid)
+/* By the pidfd when there is one: it names this child and no other, and
+ * works where waitid(P_PID) is filtered (Linux 5.2-5.3 know no P_PIDFD). */
+static void reap(pid_t pid, int pidfd)
 {
 	siginfo_t si;
+	long r;
 
-	while (cx_sys5(SYS_waitid, P_PID, pid, &si, WEXITED | __WALL, 0) == -EINTR)
-		;
+	do {
+		r = -EINVAL;
+		if (pidfd >= 0)
+			r = cx_sys5(SYS_waitid, P_PIDFD, pidfd, &si, WEXITED | __WALL, 0);
+		if (r == -EINVAL)
+			r = cx_sys5(SYS_waitid, P_PID, pid, &si, WEXITED | __WALL, 0);
+	} while (r == -EINTR);
 }
 
+/* Errors travel by pipe, and the go byte by socket, in the copy mode and
+ * at the first spawn of a process that would share memory: CLONE_VM may be
+ * emulated by a fork (qemu-user, valgrind without valgrind.h), which this
+ * spawn finds out, and its report must arrive all the same. */
 static int open_pipes(struct cx_plan *plan, int rep[2], int go[2], struct cx_error *err)
 {
 	rep[0] = rep[1] = go[0] = go[1] = -1;
-	if (plan->mode != CX_MODE_COPY)
+	plan->vm_check = plan->mode != CX_MODE_COPY && !cx_feature(CX_FEAT_VM_SHARED_SEEN);
+	plan->pipes = plan->mode == CX_MODE_COPY || plan->vm_check;
+	plan->child_seen = 0;
+	if (!plan->pipes)
 		return 0;
-	if (pipe2(rep, O_CLOEXEC) < 0 || (plan->parent_maps && pipe2(go, O_CLOEXEC) < 0)) {
+	if (pipe2(rep, O_CLOEXEC) < 0 ||
+	    (plan->parent_maps && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, go) < 0)) {
 		int e = errno;
 
 		if (rep[0] >= 0) {
@@ -209,24 +258,32 @@ static void close_fd(int *fd)
 
 /* After the clone returned pid: maps, then wait for exec or failure.
  * Returns the parent's own failure (op index in *ret_index) or 0. */
-static int follow_child(struct cx_plan *plan, pid_t pid, int rep[2], int go[2], int *ret_index)
+static int follow_child(struct cx_plan *plan, pid_t pid, int pidfd, int rep[2], int go[2],
+			int *ret_index)
 {
 	int r = 0;
 
-	if (plan->mode == CX_MODE_COPY) {
+	if (plan->pipes) {
 		close_fd(&rep[1]);
 		close_fd(&go[0]);
-		plan->go_fd = go[1];
-		go[1] = -1;
 	}
 	if (plan->parent_maps) {
 		r = write_maps(plan, pid, ret_index);
-		let_child_go(plan, r == 0);
+		let_child_go(plan, &go[1], r == 0);
 	}
-	if (plan->mode == CX_MODE_VM_WAIT)
-		wait_exec(plan);
-	else if (plan->mode == CX_MODE_COPY)
+	if (plan->pipes)
 		read_report(plan, rep[0]);
+	if (plan->vm_check) {
+		/* The report came by pipe (or EOF at the exec) either way; the
+		 * child's first store tells whether it was in our memory. */
+		if (__atomic_load_n(&plan->child_seen, __ATOMIC_ACQUIRE))
+			cx_feature_found(CX_FEAT_VM_SHARED_SEEN);
+		else
+			cx_feature_missing(CX_FEAT_VM_SHARED);
+	}
+	/* EOF on the pipe came at the exec; the tid word at the mm's release. */
+	if (plan->mode == CX_MODE_VM_WAIT && (!plan->vm_check || plan->child_seen))
+		cx_wait_exec(plan, pid, pidfd);
 	return r;
 }
 
@@ -244,6 +301,8 @@ static int open_parent_pidfd(struct cx_plan *plan, struct cx_error *err)
 	if (!plan->attr.pdeathsig)
 		return 0;
 	plan->parent_pid = getpid();
+	if (!(plan->attr.cloneflags & CX_NEWPID))
+		return 0;
 	fd = pidfd_open(plan->parent_pid);
 	if (fd >= 0) {
 		plan->parent_pidfd = (int)fd;
@@ -298,30 +357,44 @@ static int spawn_run(struct cx_plan *plan, struct cx_process *proc, struct cx_er
 	 * runs on the low half of the stack, under the child's frames. */
 	plan->join_stack = stack + CX_CHILD_STACK / 2;
 	pid = clone_child(plan, stack, &pidfd);
+	if (pid == -EINVAL && plan->vm_check && plan->mode == CX_MODE_VM_WAIT) {
+		/* qemu-user takes CLONE_VM without CLONE_VFORK only for threads:
+		 * try again by copy (a kernel refusing more will refuse again). */
+		plan->mode = CX_MODE_COPY;
+		plan->vm_retry = 1;
+		r = CX_SPAWN_AGAIN;
+		goto out;
+	}
 	if (pid < 0) {
 		r = (int)pid;
 		cx_error_from_op(err, plan, plan->clone_op, -r);
 		goto out;
 	}
-	r = follow_child(plan, (pid_t)pid, rep, go, &index);
+	r = follow_child(plan, (pid_t)pid, pidfd, rep, go, &index);
 	if (plan->program_pid > 0) {
 		/* Issue 10: the child made the program, a child of ours too, and
 		 * exited: the program is the process from here on. */
-		reap((pid_t)pid);
+		reap((pid_t)pid, pidfd);
 		close_fd(&pidfd);
 		pid = plan->program_pid;
 	}
 	if (r < 0) {
 		cx_error_from_op(err, plan, index, -r);
 	} else if (plan->report.index >= 0) {
+		const struct cx_op *op = &plan->ops[plan->report.index];
+
 		r = -plan->report.error;
 		cx_error_from_op(err, plan, plan->report.index, plan->report.error);
+		if (op->step == CX_STEP_EXECVE && plan->report.detail >= 0 &&
+		    (unsigned int)plan->report.detail < op->exec.nlist)
+			snprintf(err->object, sizeof(err->object), "%s",
+				 op->exec.list[plan->report.detail]);
 	} else if ((r = ensure_pidfd(plan, (pid_t)pid, &pidfd)) < 0) {
 		cx_error_set(err, CX_STEP_PIDFD_OPEN, -r, 0, "pid %ld", pid);
 		cx_sys2(SYS_kill, pid, SIGKILL);
 	}
 	if (r < 0) {
-		reap((pid_t)pid);
+		reap((pid_t)pid, pidfd);
 		close_fd(&pidfd);
 	}
 out:
@@ -330,20 +403,20 @@ out:
 	close_fd(&rep[1]);
 	close_fd(&go[0]);
 	close_fd(&go[1]);
-	close_fd(&plan->go_fd);
 	close_fd(&plan->parent_pidfd);
-	if (r < 0)
+	if (r != 0)
 		return r;
+	if (plan->vm_retry)
+		cx_feature_missing(CX_FEAT_VM_SHARED);
 	proc->pid = (pid_t)pid;
 	proc->pidfd = pidfd;
 	return 0;
 }
 
-static int spawn(const char *path, int search, char *const argv[], char *const envp[],
-		 const struct cx_attr *attr, struct cx_process **ret_process,
-		 struct cx_error *ret_error)
+static int spawn_uncancelled(const char *path, int search, char *const argv[],
+			     char *const envp[], const struct cx_attr *attr,
+			     struct cx_process **ret_process, struct cx_error *err)
 {
-	struct cx_error scratch, *err = ret_error ? ret_error : &scratch;
 	struct cx_process *proc;
 	struct cx_plan plan;
 	int r;
@@ -365,6 +438,8 @@ static int spawn(const char *path, int search, char *const argv[], char *const e
 	r = cx_cgroup_setup(&plan, proc, err);
 	if (r == 0) {
 		r = spawn_run(&plan, proc, err);
+		if (r == CX_SPAWN_AGAIN)
+			r = spawn_run(&plan, proc, err);
 		if (r < 0)
 			cx_userns_why(&plan, err); /* issue 10: why a user namespace was refused */
 	}
@@ -376,6 +451,24 @@ static int spawn(const char *path, int search, char *const argv[], char *const e
 	}
 	*ret_process = proc;
 	return 0;
+}
+
+static int spawn(const char *path, int search, char *const argv[], char *const envp[],
+		 const struct cx_attr *attr, struct cx_process **ret_process,
+		 struct cx_error *ret_error)
+{
+	struct cx_error scratch;
+	int r, state;
+
+	/* No cancellation point may end the call halfway (a child asleep on
+	 * this frame, a handle lost after the exec): glibc and musl disable it
+	 * in posix_spawn too. A pending request acts at the caller's next
+	 * cancellation point. */
+	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &state);
+	r = spawn_uncancelled(path, search, argv, envp, attr, ret_process,
+			      ret_error ? ret_error : &scratch);
+	pthread_setcancelstate(state, NULL);
+	return r;
 }
 
 int cx_spawn(const char *path, char *const argv[], char *const envp[], const struct cx_attr *attr,

@@ -64,7 +64,9 @@ is "$out" inside "-R DIR: the child's / is DIR"
 run --root "$T/root" -w /cxbin /bin/sh -c 'pwd -P'
 is "$rc $out" "0 /cxbin" "--root with --chdir: the directory is inside the root"
 run --root "$T/root" probe
-is "$rc $err" "127 clonexec: look up program probe: No such file or directory" \
+# The child searches after its chroot: every absolute PATH entry is tried.
+n=$(echo "$PATH" | tr ':' '\n' | grep -c '^/')
+is "$rc $err" "127 clonexec: execve probe ($n candidates): No such file or directory" \
 	"--root: PATH is searched inside the root"
 PATH=/nowhere:/cxbin "$CX" --root "$T/root" probe exit 5
 is "$?" 5 "--root: a PATH entry is found inside the root"

@@ -6,9 +6,11 @@
  * other groups, inside a user namespace too, and an empty credential works
  * in a user namespace with setgroups denied.
  */
+#include <errno.h>
 #include <grp.h>
 #include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -128,10 +130,60 @@ static void nnp_and_umask(void)
 	umask(old);
 }
 
+/* Only one of uid, gid, groups (issue 8 §3): the others stay the caller's. */
+static void one_of_three(void)
+{
+	static const gid_t groups[] = { 7, 8 };
+	CX_ATTR(uid, .flags = CX_ATTR_SET_UID, .uid = 65534, .gid = 12345);
+	CX_ATTR(gid, .flags = CX_ATTR_SET_GID, .uid = 12345, .gid = 65534);
+	CX_ATTR(grp, .flags = CX_ATTR_SET_GROUPS, .groups = groups, .ngroups = 2);
+	CX_ATTR(both, .flags = CX_ATTR_SET_UID | CX_ATTR_NO_SETGROUPS);
+	char caller_groups[256];
+	struct cx_status st;
+	struct cx_error err;
+
+	snprintf(caller_groups, sizeof(caller_groups), "%s", lt_self_status("Groups"));
+	lt_ran_ok(lt_run(&uid, out, &st, &err, "status", NULL), &st, &err, "uid only");
+	ids("uid only", "Uid", "65534");
+	ids("uid only", "Gid", "0");
+	is_str(lt_get(out, "Groups"), caller_groups, "uid only: the caller's groups");
+	lt_ran_ok(lt_run(&gid, out, &st, &err, "status", NULL), &st, &err, "gid only");
+	ids("gid only", "Uid", "0");
+	ids("gid only", "Gid", "65534");
+	lt_ran_ok(lt_run(&grp, out, &st, &err, "status", NULL), &st, &err, "groups only");
+	ids("groups only", "Uid", "0");
+	is_str(lt_get(out, "Groups"), "7 8", "groups only: the groups asked");
+	is_int(lt_run(&both, out, &st, &err, "status", NULL), -EINVAL,
+	       "no_setgroups without CREDENTIAL: EINVAL");
+}
+
+/* chdir before the credential change (CPython's order) reaches a directory
+ * only the caller may enter; after it (Go's order, the default) it cannot. */
+static void chdir_order(void)
+{
+	char dir[] = "/tmp/cx-chdir-XXXXXX";
+	CX_ATTR(first, .flags = CX_ATTR_CREDENTIAL | CX_ATTR_CHDIR_FIRST, .uid = 65534,
+		.gid = 65534, .dir = dir);
+	CX_ATTR(after, .flags = CX_ATTR_CREDENTIAL, .uid = 65534, .gid = 65534, .dir = dir);
+	char *argv[] = { (char *)lt_probe(), NULL };
+	struct cx_status st;
+	struct cx_error err;
+
+	if (!mkdtemp(dir) || chmod(dir, 0700) < 0)
+		tap_bail("mkdtemp: %m");
+	lt_ran_ok(lt_run(&first, out, &st, &err, "cwd", NULL), &st, &err,
+		  "CHDIR_FIRST: chdir as root, then nobody");
+	is_str(lt_get(out, "cwd"), dir, "CHDIR_FIRST: the child runs in the 0700 directory");
+	lt_fails("default order: chdir as nobody", argv[0], argv, &after, CX_STEP_CHDIR, EACCES);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	if (geteuid() != 0)
 		tap_skip_all("needs root");
+	one_of_three();
+	chdir_order();
 	nobody_with_groups();
 	root_no_groups();
 	no_setgroups();

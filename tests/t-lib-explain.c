@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * cx_explain lists the steps in the model's order (setsid, setpgid,
- * foreground, mask, unshare, chroot, rlimits, credential, caps, chdir,
- * pdeathsig, fds, close-others, terminal, ptrace, execve), who runs each,
+ * foreground, unshare, chroot, rlimits, credential, caps, chdir,
+ * pdeathsig, fds, close-others, terminal, ptrace, mask, execve: the
+ * caller's mask comes back last, as in glibc), who runs each,
  * with consecutive indexes, and starts nothing.
  */
 #include <errno.h>
@@ -90,11 +91,11 @@ static void rich(void)
 	static const struct cx_rlimit rl[] = { { RLIMIT_NOFILE, 64, 128 }, { RLIMIT_CORE, 0, 0 } };
 	static const int order[] = {
 		CX_STEP_RESET_SIGNALS, CX_STEP_SETSID,  CX_STEP_SETPGID,     CX_STEP_FOREGROUND,
-		CX_STEP_SIGMASK,       CX_STEP_UNSHARE, CX_STEP_WRITE_UID_MAP, CX_STEP_MOUNT_PRIVATE,
+		CX_STEP_UNSHARE,       CX_STEP_WRITE_UID_MAP, CX_STEP_MOUNT_PRIVATE,
 		CX_STEP_CHROOT,        CX_STEP_SETRLIMIT, CX_STEP_SETGROUPS, CX_STEP_SETGID,
 		CX_STEP_SETUID,        CX_STEP_CAPSET,  CX_STEP_AMBIENT,     CX_STEP_CHDIR,
 		CX_STEP_PDEATHSIG,     CX_STEP_NO_NEW_PRIVS, CX_STEP_DUP,    CX_STEP_CLOSE_OTHERS,
-		CX_STEP_PTRACE,        CX_STEP_EXECVE,
+		CX_STEP_PTRACE,        CX_STEP_SIGMASK, CX_STEP_EXECVE,
 	};
 	char *argv[] = { "/bin/true", NULL };
 	CX_ATTR(a, .flags = CX_ATTR_SETSID | CX_ATTR_FOREGROUND | CX_ATTR_SIGMASK |
@@ -120,7 +121,8 @@ static void rich(void)
 	in_order(&l, "rich", order, (int)(sizeof(order) / sizeof(order[0])));
 	ex = first(&l, CX_STEP_EXECVE);
 	is_int(ex, l.n - 1, "execve is last");
-	is_int(first(&l, CX_STEP_PTRACE), ex - 1, "ptrace traceme comes right before execve");
+	is_int(first(&l, CX_STEP_SIGMASK), ex - 1, "the signal mask is restored right before execve");
+	is_int(first(&l, CX_STEP_PTRACE), ex - 2, "ptrace traceme comes just before");
 	keep = first(&l, CX_STEP_KEEPCAPS);
 	ok(keep >= 0 && keep < first(&l, CX_STEP_SETUID),
 	   "keep capabilities before setuid (ambient caps with a credential)");
@@ -133,7 +135,8 @@ static void rich(void)
 	ok(first(&l, CX_STEP_WRITE_UID_MAP) >= 0 && !by_parent(&l, first(&l, CX_STEP_WRITE_UID_MAP)),
 	   "after unshare the child writes its maps");
 	is_str(text_at(&l, first(&l, CX_STEP_CHROOT)), "chroot /", "the chroot step names its object");
-	is_str(text_at(&l, first(&l, CX_STEP_SETUID)), "setuid 1", "the setuid step names its uid");
+	is_str(text_at(&l, first(&l, CX_STEP_SETUID)), "setuid 1 (real, effective and saved)",
+	       "the setuid step names its uid, and that it sets all three");
 	if (!ok(first(&l, CX_STEP_UMASK) > first(&l, CX_STEP_CHDIR), "umask after chdir"))
 		dump(&l);
 }
@@ -164,7 +167,7 @@ static void by_clone(void)
 static void terminal_after_fds(void)
 {
 	static const int files[] = { 1, 0, 2 };
-	static const int order[] = { CX_STEP_SETPGID, CX_STEP_SIGMASK, CX_STEP_DUP, CX_STEP_NOCTTY,
+	static const int order[] = { CX_STEP_SETPGID, CX_STEP_DUP, CX_STEP_NOCTTY, CX_STEP_SIGMASK,
 				     CX_STEP_EXECVE };
 	char *argv[] = { "/bin/true", NULL };
 	CX_ATTR(a, .flags = CX_ATTR_SETPGID | CX_ATTR_NOCTTY, .files = files, .nfiles = 3);
@@ -195,8 +198,62 @@ static void bad(void)
 	   "the execve step names the path found (%s)", l.n ? l.text[l.n - 1] : "");
 }
 
+/* Outside a new PID namespace getppid() says at once that the caller is
+ * gone (its pidfd turns readable slightly later): no parent pidfd there. */
+static void pdeathsig_check(void)
+{
+	char *argv[] = { "/bin/true", NULL };
+	CX_ATTR(plain, .pdeathsig = SIGKILL);
+	CX_ATTR(newpid, .pdeathsig = SIGKILL, .cloneflags = CLONE_NEWPID);
+	struct list l;
+
+	memset(&l, 0, sizeof(l));
+	cx_explain(argv[0], argv, NULL, &plain, 0, collect, &l, NULL);
+	is_int(first(&l, CX_STEP_OPEN_PARENT_PIDFD), -1,
+	       "pdeathsig, no new PID namespace: no parent pidfd opened");
+	ok(strstr(text_at(&l, first(&l, CX_STEP_PDEATHSIG)), "getppid()") != NULL,
+	   "and getppid() checks the parent: %s", text_at(&l, first(&l, CX_STEP_PDEATHSIG)));
+	memset(&l, 0, sizeof(l));
+	cx_explain(argv[0], argv, NULL, &newpid, 0, collect, &l, NULL);
+	ok(by_parent(&l, first(&l, CX_STEP_OPEN_PARENT_PIDFD)),
+	   "pdeathsig in a new PID namespace: the parent opens its pidfd");
+	ok(strstr(text_at(&l, first(&l, CX_STEP_PDEATHSIG)), "pidfd") != NULL,
+	   "and the pidfd checks the parent: %s", text_at(&l, first(&l, CX_STEP_PDEATHSIG)));
+}
+
+/* Maps that leave the caller's own ids out make the program nobody (§2.16). */
+static void uncovered_maps(void)
+{
+	const struct cx_id_map far = { 0, 100000, 65536 }, own = { 0, geteuid(), 1 };
+	char *argv[] = { "/bin/true", NULL };
+	CX_ATTR(a, .cloneflags = CLONE_NEWUSER, .uid_map = &far, .nuid_map = 1, .gid_map = &far,
+		.ngid_map = 1);
+	CX_ATTR(b, .cloneflags = CLONE_NEWUSER, .uid_map = &own, .nuid_map = 1);
+	CX_ATTR(c, .cloneflags = CLONE_NEWUSER, .uid_map = &far, .nuid_map = 1,
+		.flags = CX_ATTR_SET_UID, .uid = 0);
+	struct list l;
+
+	memset(&l, 0, sizeof(l));
+	cx_explain(argv[0], argv, NULL, &a, 0, collect, &l, NULL);
+	ok(strstr(text_at(&l, first(&l, CX_STEP_WRITE_UID_MAP)), "overflow uid, nobody") != NULL,
+	   "a uid map without the caller's uid says the program is nobody: %s",
+	   text_at(&l, first(&l, CX_STEP_WRITE_UID_MAP)));
+	ok(strstr(text_at(&l, first(&l, CX_STEP_WRITE_GID_MAP)), "overflow gid") != NULL,
+	   "and the gid map likewise");
+	memset(&l, 0, sizeof(l));
+	cx_explain(argv[0], argv, NULL, &b, 0, collect, &l, NULL);
+	ok(strstr(text_at(&l, first(&l, CX_STEP_WRITE_UID_MAP)), "nobody") == NULL,
+	   "a map of the caller's own uid says nothing of it");
+	memset(&l, 0, sizeof(l));
+	cx_explain(argv[0], argv, NULL, &c, 0, collect, &l, NULL);
+	ok(strstr(text_at(&l, first(&l, CX_STEP_WRITE_UID_MAP)), "nobody") == NULL,
+	   "nor one with a uid set inside");
+}
+
 int main(void)
 {
+	uncovered_maps();
+	pdeathsig_check();
 	rich();
 	by_clone();
 	terminal_after_fds();

@@ -300,8 +300,45 @@ static void at_the_limit(void *unused)
 	}
 }
 
+/* A sparse plan: CX_FD_KEEP leaves a child fd as it is (issue 8 §3). */
+static void sparse(void *unused)
+{
+	int fd = open("/dev/null", O_RDONLY), files[8];
+	CX_ATTR(a, .files = files, .nfiles = 8, .flags = CX_ATTR_CLOSE_OTHER_FDS);
+	struct cx_status st;
+	struct cx_error err;
+	char want[64];
+	(void)unused;
+
+	if (fd < 0 || dup2(fd, 7) < 0 || dup2(fd, 5) < 0)
+		tap_bail("dup2: %s", strerror(errno));
+	close(fd);
+	for (int i = 0; i < 8; i++)
+		files[i] = -1;
+	files[0] = 0;
+	files[1] = CXT_STDOUT;
+	files[2] = 2;
+	files[5] = CX_FD_KEEP;
+	files[7] = CX_FD_KEEP;
+	lt_ran_ok(lt_run(&a, out, &st, &err, "fds", "fdlinks", NULL), &st, &err,
+		  "fds 5 and 7 kept, the rest closed");
+	is_str(lt_get(out, "fds"), "0,1,2,5,7", "the child has 0-2 and the kept 5 and 7");
+	snprintf(want, sizeof(want), "%s", "/dev/null");
+	is_str(lt_get(out, "fd_7"), want, "fd 7 is still the caller's fd 7");
+	files[3] = 7;
+	lt_ran_ok(lt_run(&a, out, &st, &err, "fds", NULL), &st, &err,
+		  "a kept fd is also the source of another");
+	is_str(lt_get(out, "fds"), "0,1,2,3,5,7", "then it is at 3 and at 7");
+	files[5] = -3;
+	lt_fails("-3 in files", lt_probe(), (char *[]){ (char *)lt_probe(), NULL }, &a,
+		 CX_STEP_CHECK, EBADF);
+	close(5);
+	close(7);
+}
+
 int main(void)
 {
+	lt_sub("sparse", sparse, NULL);
 	lt_sub("perm", permutations, NULL);
 	lt_sub("collide", collisions, NULL);
 	lt_sub("high", high_fds, NULL);

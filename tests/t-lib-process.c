@@ -261,6 +261,52 @@ static void threads(void)
 	lt_unchanged(&s, "threads");
 }
 
+static struct cx_process *sleeper(void)
+{
+	char *argv[] = { (char *)lt_probe(), "sleep", "60", NULL };
+	struct cx_process *p = NULL;
+
+	if (cx_spawn(argv[0], argv, NULL, NULL, &p, NULL) < 0)
+		tap_bail("spawn a sleeping probe");
+	return p;
+}
+
+/* Release modes and taking the pidfd (issue 8 §2.13). */
+static void release_modes(void)
+{
+	struct cx_process *p = sleeper();
+	pid_t pid = cx_process_pid(p);
+	int fd, status;
+
+	is_int(cx_process_release_mode(p, 1u << 7), -EINVAL, "release_mode: unknown bit: EINVAL");
+	is_int(cx_process_release_mode(p, CX_RELEASE_KILL | CX_RELEASE_WAIT), 0,
+	       "release_mode(KILL|WAIT) of a running child");
+	ok(waitpid(pid, &status, WNOHANG) < 0 && errno == ECHILD,
+	   "it was killed and reaped: no zombie, no child");
+	ok(!cxt_has_zombie(), "no zombie");
+
+	p = sleeper();
+	pid = cx_process_pid(p);
+	is_int(cx_process_release_mode(p, CX_RELEASE_KILL), 0, "release_mode(KILL)");
+	ok(waitpid(pid, &status, 0) == pid && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
+	   "the child was killed and left for the caller to reap");
+
+	p = sleeper();
+	pid = cx_process_pid(p);
+	fd = cx_process_pidfd_take(p);
+	ok(fd >= 0, "pidfd_take gives the pidfd (%d)", fd);
+	is_int(cx_process_pidfd(p), -1, "the handle has none after");
+	is_int(cx_process_pidfd_take(p), -EBADF, "a second take: EBADF");
+	is_int(cx_process_signal(p, SIGKILL), 0, "the handle still signals (by pid)");
+	is_int(cx_process_release_mode(p, CX_RELEASE_WAIT), 0, "release_mode(WAIT) by pid");
+	ok(fd >= 0 && fcntl(fd, F_GETFD) == FD_CLOEXEC, "the taken pidfd outlives the handle, "
+	   "close-on-exec");
+	if (fd >= 0)
+		close(fd);
+	ok(waitpid(pid, &status, WNOHANG) < 0 && errno == ECHILD, "and the child was reaped");
+	is_int(cx_process_release_mode(NULL, CX_RELEASE_WAIT), 0, "release_mode(NULL) does nothing");
+}
+
 int main(void)
 {
 	static const struct cx_id_map map = { 0, 0, 65536 };
@@ -277,5 +323,6 @@ int main(void)
 	pidfd_kill("user+pid namespaces", &userns_pid);
 	tracing();
 	threads();
+	release_modes();
 	return tap_done();
 }

@@ -194,6 +194,39 @@ static void nofile_below_plan(void)
 	close(fd);
 }
 
+/* The caller's soft NOFILE limit (64) is below the fd plan's fd 100; the
+ * hard one (4096) is not: the plan needs no privilege to make room, and
+ * the child ends with the limit asked for, or the caller's. */
+static void plan_above_soft(void *unused)
+{
+	int files[101], fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	struct rlimit rl = { 64, 4096 };
+	struct cx_rlimit asked = { RLIMIT_NOFILE, 128, 4096 };
+	CX_ATTR(a, .files = files, .nfiles = 101, .flags = CX_ATTR_CLOSE_OTHER_FDS);
+	CX_ATTR(b, .files = files, .nfiles = 101, .flags = CX_ATTR_CLOSE_OTHER_FDS,
+		.rlimits = &asked, .nrlimits = 1);
+	struct cx_status st;
+	struct cx_error err;
+	(void)unused;
+
+	for (int i = 0; i < 101; i++)
+		files[i] = -1;
+	files[0] = 0;
+	files[1] = CXT_STDOUT;
+	files[2] = 2;
+	files[100] = fd;
+	if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+		tap_bail("setrlimit: %s", strerror(errno));
+	lt_ran_ok(lt_run(&a, out, &st, &err, "fds", "rlimits", NULL), &st, &err,
+		  "fd 100 with the caller's nofile 64:4096");
+	is_str(lt_get(out, "fds"), "0,1,2,100", "the plan's fd 100 is there");
+	is_str(lt_get(out, "rlimit_nofile"), "64:4096", "and the caller's limit after it");
+	lt_ran_ok(lt_run(&b, out, &st, &err, "fds", "rlimits", NULL), &st, &err,
+		  "fd 100 with nofile 128:4096 asked for");
+	is_str(lt_get(out, "fds"), "0,1,2,100", "the plan's fd 100 is there");
+	is_str(lt_get(out, "rlimit_nofile"), "128:4096", "and the limit asked after it");
+}
+
 int main(void)
 {
 	if (geteuid() != 0)
@@ -202,5 +235,9 @@ int main(void)
 	raise_hard();
 	lower_hard_as_nobody();
 	nofile_below_plan();
+	if (lt_on_valgrind())
+		lt_skip("fd plan above the caller's soft limit", NOFILE_SKIP);
+	else
+		lt_sub("fd plan above the caller's soft limit", plan_above_soft, NULL);
 	return tap_done();
 }

@@ -17,6 +17,10 @@
 
 typedef long (*cx_runner)(const struct cx_plan *plan, const struct cx_op *op);
 
+/* A failure that names one of the op's objects (the candidate of an
+ * EXECVE): -(errno | (detail + 1) << 16); errno stays below 4096. */
+#define CX_RUN_DETAIL(r, detail) (-((-(r)) | ((long)(detail) + 1) << 16))
+
 /* signals.c */
 long cx_run_reset_signals(const struct cx_plan *plan, const struct cx_op *op);
 long cx_run_sigmask(const struct cx_plan *plan, const struct cx_op *op);

@@ -53,7 +53,7 @@ long cx_run_fork_program(const struct cx_plan *plan, const struct cx_op *op)
 	if (pid < 0)
 		return pid;
 	if (plan->mode == CX_MODE_COPY) {
-		struct cx_report rep = { CX_REPORT_PROGRAM, (int32_t)pid };
+		struct cx_report rep = { CX_REPORT_PROGRAM, (int32_t)pid, -1 };
 
 		cx_sys3(SYS_write, plan->report_fd, &rep, sizeof(rep));
 	} else {

@@ -26,13 +26,13 @@ long cx_run_setgroups(const struct cx_plan *plan, const struct cx_op *op)
 long cx_run_setgid(const struct cx_plan *plan, const struct cx_op *op)
 {
 	(void)plan;
-	return cx_sys1(SYS_setgid, op->id.id);
+	return cx_sys3(SYS_setresgid, op->id.id, op->id.id, op->id.id);
 }
 
 long cx_run_setuid(const struct cx_plan *plan, const struct cx_op *op)
 {
 	(void)plan;
-	return cx_sys1(SYS_setuid, op->id.id);
+	return cx_sys3(SYS_setresuid, op->id.id, op->id.id, op->id.id);
 }
 
 /* Permitted and inheritable gain the ambient set: a raise needs both. */

@@ -27,7 +27,7 @@ long cx_run_wait_maps(const struct cx_plan *plan, const struct cx_op *op)
 	char go = 0;
 
 	(void)op;
-	if (plan->mode == CX_MODE_COPY) {
+	if (plan->pipes) {
 		if (cx_sys3(SYS_read, plan->go_fd, &go, 1) != 1 || go != 1)
 			return -ECANCELED;
 		return 0;

@@ -17,9 +17,36 @@ static long run_ptrace(const struct cx_plan *plan, const struct cx_op *op)
 	return cx_sys4(SYS_ptrace, PTRACE_TRACEME, 0, 0, 0);
 }
 
+/* With candidates, execvp's rule (glibc's list of "not here" errors):
+ * pass over the missing, remember EACCES, stop at anything else. The
+ * candidate that decided rides in the result (see CX_RUN_DETAIL). */
 static long run_execve(const struct cx_plan *plan, const struct cx_op *op)
 {
-	return cx_sys3(SYS_execve, op->exec.path, op->exec.argv, plan->envp);
+	long seen = -ENOENT, r;
+	unsigned int which = op->exec.nlist;
+
+	if (!op->exec.nlist)
+		return cx_sys3(SYS_execve, op->exec.path, op->exec.argv, plan->envp);
+	for (unsigned int i = 0; i < op->exec.nlist; i++) {
+		r = cx_sys3(SYS_execve, op->exec.list[i], op->exec.argv, plan->envp);
+		switch (-r) {
+		case EACCES:
+			if (seen != -EACCES) {
+				seen = r;
+				which = i;
+			}
+			break;
+		case ENOENT:
+		case ENOTDIR:
+		case ESTALE:
+		case ENODEV:
+		case ETIMEDOUT:
+			break;
+		default:
+			return CX_RUN_DETAIL(r, i);
+		}
+	}
+	return which < op->exec.nlist ? CX_RUN_DETAIL(seen, which) : seen;
 }
 
 /* Steps the child runs; the others are the parent's. */
@@ -93,15 +120,19 @@ static const cx_runner runners[CX_STEP_MAX_] = {
 
 static void report(struct cx_plan *plan, int index, long r)
 {
-	if (plan->mode == CX_MODE_COPY) {
+	int32_t error = (int32_t)(-r & 0xffff), detail = (int32_t)(-r >> 16) - 1;
+
+	if (plan->pipes) {
 		struct cx_report rep;
 
 		rep.index = index;
-		rep.error = (int32_t)-r;
+		rep.error = error;
+		rep.detail = detail;
 		cx_sys3(SYS_write, plan->report_fd, &rep, sizeof(rep));
 	} else {
 		plan->report.index = index;
-		plan->report.error = (int32_t)-r;
+		plan->report.error = error;
+		plan->report.detail = detail;
 	}
 }
 
@@ -109,9 +140,11 @@ int cx_child_main(void *arg)
 {
 	struct cx_plan *plan = arg;
 
-	if (plan->mode == CX_MODE_COPY) {
-		/* Our own copy of the plan and of the parent's fds: drop the
-		 * parent's pipe ends (else a parent that gives up closing its go
+	/* Seen by the parent only if this is its memory (spawn.c, vm_check). */
+	__atomic_store_n(&plan->child_seen, 1, __ATOMIC_RELEASE);
+	if (plan->pipes) {
+		/* Our own fd table (and perhaps our own copy of the plan): drop
+		 * the parent's ends (else a parent that gives up closing its go
 		 * end is never seen), and keep the error pipe out of the fd
 		 * plan's way. */
 		long fd;

@@ -46,32 +46,36 @@ long cx_run_sigmask(const struct cx_plan *plan, const struct cx_op *op)
 	return cx_sys4(SYS_rt_sigprocmask, SIG_SETMASK, &plan->child_sigmask, 0, CX_KSIGSET_SIZE);
 }
 
-/* The caller might have died before PR_SET_PDEATHSIG took hold; its pidfd
- * is readable once it is gone, which also works from a new PID namespace
- * where getppid() is 0. */
+/* The caller might have died before PR_SET_PDEATHSIG took hold: getppid()
+ * tells at once outside a new PID namespace (where it is 0); inside, the
+ * caller's pidfd is readable once it is gone. */
 long cx_run_pdeathsig(const struct cx_plan *plan, const struct cx_op *op)
 {
 	const struct cx_op_pdeathsig *pd = &op->pdeathsig;
 	struct pollfd pfd;
 	struct timespec zero;
+	uint64_t mask;
 	int gone = 0;
 	long r;
 
 	r = cx_sys2(SYS_prctl, PR_SET_PDEATHSIG, pd->sig);
 	if (r < 0)
 		return r;
-	if (plan->parent_pidfd >= 0) {
+	if (pd->check_ppid) {
+		gone = cx_sys0(SYS_getppid) != plan->parent_pid;
+	} else if (plan->parent_pidfd >= 0) {
 		pfd.fd = plan->parent_pidfd;
 		pfd.events = POLLIN;
 		pfd.revents = 0;
 		zero.tv_sec = 0;
 		zero.tv_nsec = 0;
 		gone = cx_sys5(SYS_ppoll, &pfd, 1, &zero, 0, 0) > 0;
-	} else if (pd->check_ppid) {
-		gone = cx_sys0(SYS_getppid) != plan->parent_pid;
 	}
 	if (!gone)
 		return 0;
+	/* Every signal is blocked until the last step: let this one in. */
+	mask = 1ULL << (pd->sig - 1);
+	cx_sys4(SYS_rt_sigprocmask, SIG_UNBLOCK, &mask, 0, CX_KSIGSET_SIZE);
 	cx_sys2(SYS_kill, cx_sys0(SYS_getpid), pd->sig);
 	/* Still here: the signal is ignored by default, or we are the init
 	 * of a new PID namespace, which cannot signal itself to death. */

@@ -9,12 +9,24 @@
  * ride in callee-saved registers, which the kernel hands to the child
  * unchanged, so nothing is written to the new stack before the clone and a
  * zero stack (fork-like, on a copy of ours) works the same.
+ *
+ * Built with the C flags: under -fcf-protection (__CET__) the entry points
+ * begin with endbr64 and the object carries the IBT/SHSTK property note,
+ * without which the linker drops the marking from the whole library. The
+ * child's path after the syscall is reached by a direct jump (no endbr64
+ * needed) and never returns (the shadow stack is not unwound).
  */
+#if defined(__CET__) && (__CET__ & 1)
+#define CX_ENTRY endbr64
+#else
+#define CX_ENTRY
+#endif
 	.text
 	.globl cx_arch_clone
 	.hidden cx_arch_clone
 	.type cx_arch_clone,@function
 cx_arch_clone:
+	CX_ENTRY
 	push %r12
 	push %r13
 	mov %r8, %r12
@@ -34,6 +46,7 @@ cx_arch_clone:
 	.hidden cx_arch_clone3
 	.type cx_arch_clone3,@function
 cx_arch_clone3:
+	CX_ENTRY
 	push %r12
 	push %r13
 	mov %rdx, %r12
@@ -58,3 +71,18 @@ cx_arch_clone3:
 	hlt
 
 	.section .note.GNU-stack,"",@progbits
+
+#if defined(__CET__)
+	/* NT_GNU_PROPERTY_TYPE_0: GNU_PROPERTY_X86_FEATURE_1_AND, whose IBT
+	 * and SHSTK bits are __CET__'s. */
+	.section .note.gnu.property,"a"
+	.p2align 3
+	.long 4
+	.long 16
+	.long 5
+	.asciz "GNU"
+	.long 0xc0000002
+	.long 4
+	.long (__CET__ & 3)
+	.long 0
+#endif
