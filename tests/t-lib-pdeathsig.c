@@ -52,19 +52,30 @@ static void one(const char *what, const struct cx_attr *attr, enum how how, int 
 		pid_t pid = -1;
 
 		close(pfd[0]);
-		if (cx_spawn(argv[0], argv, NULL, attr, &p, &err) == 0)
+		if (cx_spawn(argv[0], argv, NULL, attr, &p, &err) == 0) {
 			pid = cx_process_pid(p);
+		} else {
+			char line[256];
+
+			cx_error_format(&err, line, sizeof(line));
+			diag("  spawn failed: %s", line);
+		}
 		if (write(pfd[1], &pid, sizeof(pid)) != sizeof(pid))
 			_exit(2);
-		if (how == KILLED)
+		/* Waits to be killed only if there is a child to orphan. */
+		if (how == KILLED && pid > 0)
 			pause();
 		_exit(0);
 	}
+	if (mid < 0)
+		tap_bail("fork: %s", strerror(errno));
 	close(pfd[1]);
 	if (read(pfd[0], &child, sizeof(child)) != sizeof(child))
 		child = -1;
 	close(pfd[0]);
 	if (!ok(child > 0, "%s: spawned by an intermediate process", what)) {
+		/* Whatever state it is in: no test may wait on it forever. */
+		kill(mid, SIGKILL);
 		waitpid(mid, NULL, 0);
 		return;
 	}

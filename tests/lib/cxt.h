@@ -10,8 +10,11 @@
 
 /* The build directory (CX_BUILD, set by make check) and files in it. */
 const char *cxt_build(void);
-/* "<build>/tests/helpers/probe" etc., in a static buffer per call site. */
+/* The helper <build>/tests/helpers/NAME, as a copy that any uid may run
+ * (see cxt.c), in buf. Exits on failure. */
 const char *cxt_helper(const char *name, char *buf, size_t len);
+/* This test program, copied the same way (to run it again as nobody). */
+const char *cxt_self(void);
 
 /*
  * Spawn path/argv with attr and capture the child's stdout (fd 1): when
