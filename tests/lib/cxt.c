@@ -259,3 +259,19 @@ int cxt_drop_to(unsigned int uid, unsigned int gid)
 		return -errno;
 	return 0;
 }
+
+const char *cxt_errname(int e)
+{
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 32)
+	const char *name = strerrorname_np(e);
+
+	if (name)
+		return name;
+#endif
+	static char bufs[4][16];
+	static int i;
+
+	i = (i + 1) % 4;
+	snprintf(bufs[i], sizeof(bufs[i]), "errno %d", e);
+	return bufs[i];
+}

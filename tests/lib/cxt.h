@@ -35,6 +35,9 @@ int cxt_fd_count(void);
 int cxt_has_zombie(void);
 /* This thread's blocked signals, as the kernel's 64-bit set. */
 uint64_t cxt_sigmask(void);
+/* "ENOENT" (glibc's strerrorname_np), or "errno 2" where the C library
+ * has no names (musl); for test descriptions. */
+const char *cxt_errname(int e);
 /* Drop to uid/gid (all threads, via libc). */
 int cxt_drop_to(unsigned int uid, unsigned int gid);
 
