@@ -107,7 +107,7 @@ static void unpriv(const char *root)
 		is_int(cx_process_signal(p, SIGKILL), 0, "SIGKILL through the pidfd");
 		ok(cx_process_wait(p, 30000, &st) == 0 && st.signal == SIGKILL,
 		   "the init of the new pid namespace is killed");
-		cx_process_release(p);
+		lt_end(p);
 	}
 }
 

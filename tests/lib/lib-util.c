@@ -65,6 +65,18 @@ int lt_run(const struct cx_attr *attr, char *out, struct cx_status *st, struct c
 	return lt_runv(attr, verbs, out, st, err);
 }
 
+void lt_end(struct cx_process *p)
+{
+	struct cx_status st;
+
+	if (!p)
+		return;
+	/* -ESRCH and -ECHILD when the case already reaped it. */
+	cx_process_signal(p, SIGKILL);
+	cx_process_wait(p, 30000, &st);
+	cx_process_release(p);
+}
+
 /* Several results may be used in one expression: rotate buffers. */
 static char *next_buf(void)
 {
