@@ -73,6 +73,21 @@ static void one(const char *what, const struct cx_attr *attr, enum how how, int 
 	if (read(pfd[0], &child, sizeof(child)) != sizeof(child))
 		child = -1;
 	close(pfd[0]);
+	if (sig == 0) {
+		/* A spawn that fails on purpose: the intermediate process has
+		 * nothing to orphan and must end by itself (it once paused
+		 * forever, and the test with it). */
+		int ended;
+
+		ok(child <= 0, "%s: the spawn fails", what);
+		ended = wait_bounded(mid, &status);
+		ok(ended && WIFEXITED(status), "%s: the intermediate process ends by itself", what);
+		if (!ended) {
+			kill(mid, SIGKILL);
+			waitpid(mid, NULL, 0);
+		}
+		return;
+	}
 	if (!ok(child > 0, "%s: spawned by an intermediate process", what)) {
 		/* Whatever state it is in: no test may wait on it forever. */
 		kill(mid, SIGKILL);
@@ -104,6 +119,7 @@ int main(void)
 	CX_ATTR(userns, .pdeathsig = SIGKILL, .flags = CX_ATTR_CREDENTIAL, .uid = 65534,
 		.gid = 65534, .cloneflags = 0x10000000 /* CLONE_NEWUSER */, .uid_map = &map,
 		.nuid_map = 1, .gid_map = &map, .ngid_map = 1);
+	CX_ATTR(bad_dir, .pdeathsig = SIGKILL, .dir = "/nonexistent-pdeathsig");
 	CX_ATTR(unshare_pid, .pdeathsig = SIGKILL, .flags = CX_ATTR_CREDENTIAL, .uid = 65534,
 		.gid = 65534, .unshareflags = 0x20000000);
 
@@ -119,5 +135,6 @@ int main(void)
 	one("init of a new pid namespace", &pidns, KILLED, SIGKILL);
 	one("nobody in a user namespace", &userns, EXIT, SIGKILL);
 	one("nobody, pid namespace unshared", &unshare_pid, EXIT, SIGKILL);
+	one("a spawn that fails, parent to be killed", &bad_dir, KILLED, 0);
 	return tap_done();
 }

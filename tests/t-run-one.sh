@@ -1,0 +1,54 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# The test runner itself (tests/run-one): a test that hangs fails after
+# CX_TEST_TIMEOUT seconds, named, with each of its processes and what it
+# waits in, and nothing of it is left; a test that leaves a process
+# running fails and the process is ended; 77 (skip) becomes 0; CX_STAGE is
+# a 0755 directory, removed afterwards.
+. "$(dirname "$0")/lib/cli-tap.sh"
+runner=$(dirname "$0")/run-one
+
+gone_all() { # gone_all CMDLINE: no process runs exactly CMDLINE
+	! pgrep -f "^$1\$" >/dev/null
+}
+
+# A test that hangs in wait(2) on a child that sleeps.
+cat >"$T/t-hang.sh" <<'EOF'
+echo "ok 1 - started"
+sleep 3001 &
+wait
+EOF
+start=$(date +%s)
+CX_TEST_TIMEOUT=1 "$runner" "$T/t-hang.sh" >"$T/out" 2>"$T/err"
+rc=$?
+took=$(($(date +%s) - start))
+is "$rc" 1 "a hanging test fails"
+like "$(head -n 1 "$T/err")" "^t-hang: timed out after 1 s" "its name and the limit are printed"
+like "$(cat "$T/err")" "t-hang:   pid [0-9]+ .* in hrtimer_nanosleep: sleep 3001" \
+	"each process is named with the kernel function it waits in"
+like "$(cat "$T/err")" "t-hang:   pid [0-9]+ .* in do_wait: bash .*t-hang.sh" "the test itself too"
+ok "$(gone_all "sleep 3001" && echo 0 || echo 1)" "nothing of it is left (${took} s in all)"
+
+# A process that escaped its test (double fork: re-parented to the runner).
+cat >"$T/t-leave.sh" <<'EOF'
+echo "ok 1 - fine"
+echo "1..1"
+(sleep 3002 &)
+EOF
+"$runner" "$T/t-leave.sh" >"$T/out" 2>"$T/err"
+is "$? $(head -n 1 "$T/err")" "1 t-leave: left running after its end:" \
+	"a test that leaves a process running fails"
+ok "$(gone_all "sleep 3002" && echo 0 || echo 1)" "and the process is ended"
+
+# Skip, and the staging directory.
+cat >"$T/t-skip.sh" <<'EOF'
+stat -c '%a %F' "$CX_STAGE" > "$0.stage"
+echo "$CX_STAGE" >> "$0.stage"
+echo "1..0 # SKIP on purpose"
+exit 77
+EOF
+"$runner" "$T/t-skip.sh" >"$T/out" 2>"$T/err"
+is "$?" 0 "a skip (77) is 0 for prove"
+is "$(head -n 1 "$T/t-skip.sh.stage")" "755 directory" "CX_STAGE is a directory of mode 0755"
+ok "$([ ! -e "$(sed -n 2p "$T/t-skip.sh.stage")" ] && echo 0 || echo 1)" "removed after the test"
+cli_done
