@@ -3,7 +3,8 @@
 # The test runner itself (tests/run-one): a test that hangs fails after
 # CX_TEST_TIMEOUT seconds, named, with each of its processes and what it
 # waits in, and nothing of it is left; a test that leaves a process
-# running fails and the process is ended; 77 (skip) becomes 0; CX_STAGE is
+# running fails and the process is ended; the test ends with the runner;
+# 77 (skip) becomes 0; CX_STAGE is
 # a 0755 directory, removed afterwards.
 . "$(dirname "$0")/lib/cli-tap.sh"
 runner=$(dirname "$0")/run-one
@@ -39,6 +40,16 @@ EOF
 is "$? $(head -n 1 "$T/err")" "1 t-leave: left running after its end:" \
 	"a test that leaves a process running fails"
 ok "$(gone_all "sleep 3002" && echo 0 || echo 1)" "and the process is ended"
+
+# The runner itself ended (an interrupted prove, a cancelled job).
+printf 'touch "$0.ready"\nsleep 3003\n' >"$T/t-ended.sh"
+"$runner" "$T/t-ended.sh" >"$T/out" 2>"$T/err" &
+wait_for "$T/t-ended.sh.ready"
+sleep 0.2
+kill -TERM $!
+wait $!
+is "$?" 143 "run-one ended by SIGTERM: 143"
+ok "$(gone_all "sleep 3003" && echo 0 || echo 1)" "and its test is ended with it"
 
 # Skip, and the staging directory.
 cat >"$T/t-skip.sh" <<'EOF'
