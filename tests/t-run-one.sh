@@ -51,6 +51,12 @@ wait $!
 is "$?" 143 "run-one ended by SIGTERM: 143"
 ok "$(gone_all "sleep 3003" && echo 0 || echo 1)" "and its test is ended with it"
 
+# Started with SIGINT and SIGQUIT ignored (make check &): the test gets
+# them at their default.
+printf 'sed -n "s/^SigIgn:[[:space:]]*//p" /proc/self/status\n' >"$T/t-sigs.sh"
+ign=$(bash -c 'trap "" INT QUIT; exec "$1" "$2"' - "$runner" "$T/t-sigs.sh" 2>&1)
+is "$(( 0x$ign & 6 ))" 0 "SIGINT and SIGQUIT ignored by the caller are default in the test (SigIgn $ign)"
+
 # Skip, and the staging directory.
 cat >"$T/t-skip.sh" <<'EOF'
 stat -c '%a %F' "$CX_STAGE" > "$0.stage"
