@@ -8,6 +8,8 @@
 # a 0755 directory, removed afterwards.
 . "$(dirname "$0")/lib/cli-tap.sh"
 runner=$(dirname "$0")/run-one
+# The limits below are the plain ones, whatever suite runs this script.
+unset CX_SANITIZE CX_VALGRIND
 
 gone_all() { # gone_all CMDLINE: no process runs exactly CMDLINE
 	! pgrep -f "^$1\$" >/dev/null
