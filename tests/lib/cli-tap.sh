@@ -2,7 +2,7 @@
 # Shared TAP helpers for the clonexec(1) tests (tests/t-cli-*.sh).
 # Source it; it sets CX (the CLI), PROBE (the probe helper), PTY (the
 # pseudo-terminal helper), T (a private temporary directory, removed at
-# exit) and counts tests for cli_done.
+# exit; the helpers are all in $T/prog) and counts tests for cli_done.
 
 : "${CX_BUILD:?CX_BUILD must name the build directory}"
 if [ ! -x "$CX_BUILD/clonexec" ]; then
@@ -20,8 +20,7 @@ _cli_failed=0
 # runs as nobody must execute them, and the checkout may sit under a
 # directory nobody may enter (/root is 0700 on Debian).
 mkdir "$T/prog"
-cp "$CX_BUILD/clonexec" "$CX_BUILD/tests/helpers/probe" "$CX_BUILD/tests/helpers/cli-pty" \
-	"$T/prog/" || exit 1
+cp "$CX_BUILD/clonexec" "$CX_BUILD"/tests/helpers/* "$T/prog/" || exit 1
 chmod 755 "$T/prog" "$T/prog/"*
 CX=$T/prog/clonexec
 PROBE=$T/prog/probe
