@@ -43,6 +43,16 @@ is "$? $(head -n 1 "$T/err")" "1 t-leave: left running after its end:" \
 	"a test that leaves a process running fails"
 ok "$(gone_all "sleep 3002" && echo 0 || echo 1)" "and the process is ended"
 
+# An orphan that ended is reaped at once (a zombie would still count in
+# its process group).
+cat >"$T/t-orphan.sh" <<'EOF'
+(sh -c 'echo $$ > "$0.pid"' "$0" &)
+i=0; while [ ! -s "$0.pid" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+sleep 0.5
+[ -e "/proc/$(cat "$0.pid")" ] && echo "still there" || echo gone
+EOF
+is "$("$runner" "$T/t-orphan.sh" 2>&1)" gone "an orphan that ended is reaped while the test runs"
+
 # The runner itself ended (an interrupted prove, a cancelled job).
 printf 'touch "$0.ready"\nsleep 3003\n' >"$T/t-ended.sh"
 "$runner" "$T/t-ended.sh" >"$T/out" 2>"$T/err" &
