@@ -2,12 +2,20 @@
 #   make                 library (.so + .a), CLI, tests
 #   make check           run every test through prove (as root)
 #   make demo            the README's main job
-#   make install PREFIX=/usr/local DESTDIR=
+#   make install PREFIX=/usr/local DESTDIR=   (runs ldconfig when DESTDIR is empty, as root)
 #   make check-asan      the suite under AddressSanitizer + UBSan
 #   make check-valgrind  the suite under valgrind memcheck
 #   make deb             Debian packages into $(O)/deb/ (make check runs in the build)
 #   make check-deb       make deb, then install, use and purge them on this machine (root)
+#   make check-musl      the library and its C tests built with musl-gcc
 #   make bench / bench-quick, make fuzz, make stress: see their .mk files
+#
+# Build dependencies (scripts/deps.sh): `make` names the Debian packages a
+# bare machine lacks and stops; `make demo` and the check targets install
+# them when run as root. NO_DEPS_INSTALL=1 turns installing off (a package
+# build has no network): the packages are named and make stops.
+# Tests: CX_TEST_TIMEOUT=seconds per test (default 60; x10 under valgrind,
+# x3 under ASan), see tests/run-one.
 
 # One version source: the public header.
 hdr_version = $(shell sed -n 's/^\#define CX_VERSION_$(1) //p' include/clonexec.h)
@@ -74,15 +82,24 @@ TEST_HELPERS := $(TEST_HELPER_SRCS:tests/helpers/%.c=$(O)/tests/helpers/%)
 TEST_SCRIPTS := $(wildcard tests/t-*.sh)
 
 .PHONY: all lib tools tests check demo install clean check-asan check-valgrind check-child check-man \
-	deps deps-check check-run deb deb-symbols check-deb completion-install
+	deps deps-check check-run deb deb-symbols check-deb completion-install check-musl \
+	check-musl-run
 all: lib tools tests
 
-# A fresh Debian machine lacks libcap-dev and the like: install (as root)
-# or name what is missing, before a build fails on it.
+# A fresh Debian machine lacks libcap-dev and the like: name it before a
+# build fails on it (`make`, `make tools`, `make install`: at parse time,
+# so before anything is built), or install it as root (demo, checks).
+NO_DEPS_INSTALL ?=
+DEPS = @NO_DEPS_INSTALL="$(NO_DEPS_INSTALL)" CC="$(CC)" scripts/deps.sh
+ifneq ($(filter all tools install,$(or $(MAKECMDGOALS),all)),)
+ifneq ($(shell NO_DEPS_INSTALL=1 CC="$(CC)" scripts/deps.sh build >&2 || echo missing),)
+$(error build dependencies missing (above); `make demo` and `make check` install them as root)
+endif
+endif
 deps:
-	@scripts/deps.sh
+	$(DEPS) demo
 deps-check:
-	@scripts/deps.sh check
+	$(DEPS) check
 
 lib: $(O)/libclonexec.a $(O)/$(SONAME) $(O)/libclonexec.so $(O)/clonexec.pc
 
@@ -161,9 +178,29 @@ check-run: all check-child check-man
 check-asan:
 	$(MAKE) O=build-asan SANITIZE=1 CC=$(CC) check
 
-check-valgrind: deps-check all
+check-valgrind: deps-check
+	$(MAKE) --no-print-directory all
 	CX_BUILD=$(abspath $(O)) CX_SRC=$(CURDIR) CX_VALGRIND=1 $(PROVE) $(PROVE_FLAGS) --exec tests/run-one \
 		$(TEST_BINS)
+
+# The library and its C tests built with musl-gcc (Debian's musl-tools),
+# in build-musl. The command and its shell tests (t-cli-*.sh, t-abi.sh)
+# need libcap, which has no musl build: they are left out.
+# musl-gcc sees musl's headers only, and the tests use the kernel's too
+# (linux/seccomp.h, linux/audit.h, from linux-libc-dev): a directory of
+# links to those alone, so that none of glibc's headers come in.
+MUSL_CC ?= musl-gcc
+MUSL_KHDRS = $(abspath build-musl/kernel-headers)
+check-musl:
+	$(DEPS) musl
+	mkdir -p $(MUSL_KHDRS)
+	ln -sfn /usr/include/linux /usr/include/asm-generic $(MUSL_KHDRS)/
+	ln -sfn /usr/include/$$(cc -print-multiarch)/asm $(MUSL_KHDRS)/asm
+	CPPFLAGS="$$CPPFLAGS -isystem $(MUSL_KHDRS)" \
+		$(MAKE) --no-print-directory O=build-musl CC=$(MUSL_CC) check-musl-run
+
+check-musl-run: lib tests check-child
+	CX_BUILD=$(abspath $(O)) CX_SRC=$(CURDIR) $(PROVE) $(PROVE_FLAGS) --exec tests/run-one $(TEST_BINS)
 
 demo: deps
 	$(MAKE) --no-print-directory all
@@ -183,6 +220,16 @@ install: lib tools completion-install
 	for m in man/*.1; do [ -f "$$m" ] && install -m 644 "$$m" $(DESTDIR)$(MANDIR)/man1/; done; true
 	for m in man/*.3; do [ -f "$$m" ] && install -m 644 "$$m" $(DESTDIR)$(MANDIR)/man3/; done; true
 	for m in man/*.7; do [ -f "$$m" ] && install -m 644 "$$m" $(DESTDIR)$(MANDIR)/man7/; done; true
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ]; then $(LDCONFIG_RUN); fi
+
+# Into the live system the loader must learn of the new soname, or a
+# program linked with -lclonexec cannot start; a staged install (DESTDIR)
+# leaves that to its package (dpkg's ldconfig trigger). LDCONFIG is there
+# for tests/t-abi.sh, which must not touch this machine's cache.
+LDCONFIG ?= ldconfig
+LDCONFIG_RUN = echo $(LDCONFIG) && $(LDCONFIG) && \
+	{ $(LDCONFIG) -p | grep -q '^[[:space:]]*$(SONAME) ' || \
+	echo "note: $(LIBDIR) is not in the dynamic loader's search path: add it to a file in /etc/ld.so.conf.d/ and run ldconfig, or set LD_LIBRARY_PATH"; }
 
 completion-install:
 	install -d $(DESTDIR)$(BASHCOMPDIR)
@@ -215,7 +262,7 @@ check-deb: deb
 	scripts/check-deb.sh $(O)/deb
 
 clean:
-	rm -rf build build-asan build-fuzz
+	rm -rf build build-asan build-fuzz build-musl
 
 -include bench/bench.mk
 -include fuzz/fuzz.mk

@@ -23,8 +23,13 @@ ok "$([ "$soname" = libclonexec.so.0 ] && echo 0 || echo 1)" "soname is libclone
 
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
-make -s O="$b" SANITIZE="${CX_SANITIZE:-}" install PREFIX=/usr DESTDIR="$stage" >/dev/null 2>&1
+# LDCONFIG: a stand-in that notes each run.
+printf '#!/bin/sh\necho "$*" >> %s/ldconfig.ran\n' "$stage" > "$stage/ldconfig"
+chmod +x "$stage/ldconfig"
+make -s O="$b" SANITIZE="${CX_SANITIZE:-}" install PREFIX=/usr DESTDIR="$stage" \
+	LDCONFIG="$stage/ldconfig" >/dev/null 2>&1
 ok $? "make install PREFIX=/usr DESTDIR=..."
+ok "$([ ! -e "$stage/ldconfig.ran" ] && echo 0 || echo 1)" "a staged install (DESTDIR) runs no ldconfig"
 pc=$stage/usr/lib/pkgconfig/clonexec.pc
 ok "$(grep -qx 'prefix=/usr' "$pc" && grep -qx 'Version: 0.1.0' "$pc" && echo 0 || echo 1)" \
 	"clonexec.pc names the prefix and version"
@@ -60,5 +65,50 @@ needed=$(readelf -d "$stage/use" | sed -n 's/.*NEEDED.*\[\(libclonexec[^]]*\)\]/
 ok "$([ "$needed" = libclonexec.so.0 ] && echo 0 || echo 1)" "it needs libclonexec.so.0"
 LD_LIBRARY_PATH=$stage/usr/lib "$stage/use"
 ok $? "and runs against the installed shared library"
+
+# An install into the live system runs ldconfig, with a private cache and
+# configuration (this machine's cache stays as it is): the cache it writes
+# names the soname in the new LIBDIR.
+live=$stage/live
+mkdir -p "$live/etc"
+echo "$live/lib" > "$live/etc/ld.so.conf"
+ldc="ldconfig -X -C $live/etc/ld.so.cache -f $live/etc/ld.so.conf"
+make -s O="$b" SANITIZE="${CX_SANITIZE:-}" install PREFIX="$live" LDCONFIG="$ldc" >"$live/out" 2>&1
+ok $? "make install PREFIX=... (no DESTDIR)"
+cached=$(ldconfig -p -C "$live/etc/ld.so.cache" | grep -F "libclonexec.so.0 ")
+ok "$(printf '%s' "$cached" | grep -qF "=> $live/lib/libclonexec.so.0" && echo 0 || echo 1)" \
+	"it ran ldconfig: the cache names $live/lib/libclonexec.so.0 ($(tr '\n\t' '  ' <"$live/out"))"
+
+# The same for real, as a user does it: make install (PREFIX=/usr/local),
+# then a program linked with -lclonexec starts, with no LD_LIBRARY_PATH,
+# with the library of /usr/local/lib (this machine may have another, from
+# a package), and not without the ldconfig. In a private mount namespace:
+# /usr/local is an empty tmpfs, /etc an overlay whose changes go to a
+# tmpfs; ldconfig -X, so that it makes no link in the system's library
+# directories (make install made the soname's link).
+real_install() { # real_install LDCONFIG: the loader's choice, then the program's status
+	unshare -m --propagation private sh -c '
+		mount -t tmpfs none "$1" && mkdir "$1/up" "$1/work" &&
+		mount -t overlay overlay -o "lowerdir=/etc,upperdir=$1/up,workdir=$1/work" /etc &&
+		mount -t tmpfs none /usr/local || exit 99
+		make -s O="$2" SANITIZE="$3" install LDCONFIG="$4" >/dev/null 2>&1 || exit 98
+		${CC:-cc} $5 -o "$1/use" "$6" -L/usr/local/lib -lclonexec || exit 97
+		ldd "$1/use" | sed -n "s/^[[:space:]]*libclonexec.so.0 => \(.*\)/\1/p" | sed "s/ (0x.*//"
+		"$1/use"' - "$stage/ns" "$b" "${CX_SANITIZE:-}" "$1" "${CX_SANFLAGS:-}" "$stage/use.c"
+}
+mkdir "$stage/ns"
+lib=$(real_install "ldconfig -X" 2>"$stage/ns.err")
+rc=$?
+if [ "$rc" = 99 ]; then
+	n=$((n + 1))
+	echo "ok $n # SKIP no private mount namespace with overlayfs here: $(cat "$stage/ns.err")"
+else
+	ok "$([ "$rc $lib" = "0 /usr/local/lib/libclonexec.so.0" ] && echo 0 || echo 1)" \
+		"make install: a program linked with -lclonexec starts with /usr/local/lib's library ($rc, $lib)"
+	lib=$(real_install true 2>"$stage/ns.err")
+	rc=$?
+	ok "$([ "$lib" != /usr/local/lib/libclonexec.so.0 ] && echo 0 || echo 1)" \
+		"without the ldconfig it would not (loader's choice: ${lib:-none}, status $rc)"
+fi
 echo "1..$n"
 exit $fail

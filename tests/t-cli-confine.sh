@@ -2,7 +2,7 @@
 # clonexec(1)'s join-and-confine options (issue 10), each next to the tool
 # it replaces where that tool is installed: nsenter, setpriv, bwrap, unshare.
 . "$(dirname "$0")/lib/cli-tap.sh"
-CP=$CX_BUILD/tests/helpers/confine-probe
+CP=$T/prog/confine-probe
 
 # --- capabilities -------------------------------------------------------
 run --cap-drop ALL --cap-add net_bind_service -- "$CP" status CapEff status CapBnd status CapPrm

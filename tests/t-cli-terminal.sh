@@ -79,9 +79,11 @@ like "$rc $err" "^125 clonexec: set controlling terminal 0: Inappropriate ioctl"
 	"--setctty without a terminal: 125 naming the step"
 
 # ^C on the terminal reaches the child once: directly when it shares
-# clonexec's process group, forwarded by clonexec when it does not.
-child='trap "echo INT >> $0.ints" INT; touch $0.ready; i=0
-while [ $i -lt 30 ]; do sleep 0.1; i=$((i + 1)); done; exit 7'
+# clonexec's process group, forwarded by clonexec when it does not. The
+# child waits up to 20 s for it (a loaded machine delivers late), then 1 s
+# more for a second one.
+child='trap "echo INT >> $0.ints; i=190" INT; touch $0.ready; i=0
+while [ $i -lt 200 ]; do sleep 0.1; i=$((i + 1)); done; exit 7'
 for opt in "" --setpgid; do
 	rm -f "$T/c.ints" "$T/c.ready"
 	out=$("$PTY" -w "$T/c.ready" "$CX" $opt -- sh -c "$child" "$T/c" 2>&1)

@@ -56,7 +56,8 @@ is "$rc" 124 "ignores TERM, no --kill-after: ends on its own, still 124"
 # ignores the timeout's signal can still be stopped through clonexec.
 "$CX" --timeout 0.2 -- sh -c 'trap "" TERM; : > "$0/ready"; exec sleep 100' "$T" 2>/dev/null &
 cx=$!
-( sleep 20; kill -KILL "$cx" 2>/dev/null ) &
+# (The guard's sleep ends with it: a killed subshell leaves its child.)
+( trap 'kill "$s" 2>/dev/null; exit 0' TERM; sleep 20 & s=$!; wait "$s"; kill -KILL "$cx" 2>/dev/null ) &
 guard=$!
 wait_for "$T/ready"
 sleep 0.5

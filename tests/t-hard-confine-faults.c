@@ -127,7 +127,7 @@ static void one(void *arg)
 	char what[128];
 
 	fill(r->f, &a, &fd);
-	snprintf(what, sizeof(what), "%s, %s", r->f->name, strerrorname_np(r->error));
+	snprintf(what, sizeof(what), "%s, %s", r->f->name, cxt_errname(r->error));
 	install(r->f, r->error);
 	lt_fails(what, argv[0], argv, &a, r->f->step, r->error);
 }

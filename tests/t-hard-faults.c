@@ -409,7 +409,7 @@ static void run_case(const struct fcase *c, int error)
 	memset(res, 0, sizeof(*res));
 	res->r = 1;
 	if (hung_maps && c->setup_arg == S_PARENT_MAPS) {
-		ok(0, "%s (%s): not run, it would hang as above", c->name, strerrorname_np(error));
+		ok(0, "%s (%s): not run, it would hang as above", c->name, cxt_errname(error));
 		return;
 	}
 	pid = fork();
@@ -431,7 +431,7 @@ static void run_case(const struct fcase *c, int error)
 			kill(-pid, SIGKILL);
 			kill(pid, SIGKILL);
 			waitpid(pid, &status, 0);
-			ok(0, "%s (%s): hung, killed after %d s", c->name, strerrorname_np(error),
+			ok(0, "%s (%s): hung, killed after %d s", c->name, cxt_errname(error),
 			   CASE_TIMEOUT_MS / 1000);
 			if (c->setup_arg == S_PARENT_MAPS)
 				hung_maps = 1;
@@ -440,7 +440,7 @@ static void run_case(const struct fcase *c, int error)
 		usleep(10000);
 	}
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		ok(0, "%s (%s): test process died (status 0x%x)", c->name, strerrorname_np(error),
+		ok(0, "%s (%s): test process died (status 0x%x)", c->name, cxt_errname(error),
 		   status);
 		return;
 	}
@@ -455,7 +455,7 @@ static void run_case(const struct fcase *c, int error)
 		(res->want_index > 0 || c->step == CX_STEP_PREPARE || c->step == CX_STEP_PIDFD_OPEN);
 	good &= res->fds_after == res->fds_before && res->mask_after == res->mask_before;
 	good &= !res->zombie && !res->child_seen;
-	if (!ok(good, "%s: %s -> \"%s\"", c->name, strerrorname_np(error), line))
+	if (!ok(good, "%s: %s -> \"%s\"", c->name, cxt_errname(error), line))
 		diag("got r=%d step %s (%d) error %d index %d; want step %s error %d index %d; "
 		     "fds %d->%d mask %llx->%llx zombie %d child %d", res->r,
 		     cx_step_name(res->err.step), res->err.step, res->err.error, res->err.index,

@@ -129,7 +129,7 @@ static void no_clone3(void *unused)
 	ok(cx_process_pidfd(p) >= 0, "by clone: CLONE_PIDFD still gave a pidfd");
 	is_int(cx_process_signal(p, SIGKILL), 0, "by clone: SIGKILL through it");
 	ok(cx_process_wait(p, 30000, &st) == 0 && st.signal == SIGKILL, "by clone: killed");
-	cx_process_release(p);
+	lt_end(p);
 
 	lt_ran_ok(lt_run(&userns, out, &st, &err, "status", "uid_map", NULL), &st, &err,
 		  "by clone: user namespace with maps, nobody");
@@ -164,7 +164,7 @@ static void no_pidfd(void *unused)
 	   "no pidfd: waited by pid, killed by SIGKILL");
 	is_int(cx_process_wait(p, -1, &st), -ECHILD, "no pidfd: -ECHILD after");
 	is_int(cx_process_signal(p, SIGKILL), -ESRCH, "no pidfd: -ESRCH after");
-	cx_process_release(p);
+	lt_end(p);
 	lt_fails("REQUIRE_PIDFD without pidfds", argv[0], argv, &require, CX_STEP_PIDFD_OPEN,
 		 ENOSYS);
 	lt_ran_ok(lt_run(&death, out, &st, &err, "stat", NULL), &st, &err,

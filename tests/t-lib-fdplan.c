@@ -44,6 +44,7 @@ static int read_end(int src)
 static void setup_world(void)
 {
 	struct rlimit rl;
+	FILE *tapf;
 	int tap;
 
 	/* Room for fd TAP_FD + 1. Only the soft limit when the hard one
@@ -60,9 +61,10 @@ static void setup_world(void)
 	if (syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
 		tap_bail("close_range: %s", strerror(errno));
 	tap = fcntl(1, F_DUPFD_CLOEXEC, TAP_FD);
-	stdout = fdopen(tap, "w");
-	if (!stdout)
+	tapf = fdopen(tap, "w");
+	if (!tapf)
 		exit(3);
+	tap_output(tapf);
 	for (int k = 0; k < NSRC; k++) {
 		int p[2], w;
 

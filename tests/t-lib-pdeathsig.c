@@ -52,19 +52,45 @@ static void one(const char *what, const struct cx_attr *attr, enum how how, int 
 		pid_t pid = -1;
 
 		close(pfd[0]);
-		if (cx_spawn(argv[0], argv, NULL, attr, &p, &err) == 0)
+		if (cx_spawn(argv[0], argv, NULL, attr, &p, &err) == 0) {
 			pid = cx_process_pid(p);
+		} else {
+			char line[256];
+
+			cx_error_format(&err, line, sizeof(line));
+			diag("  spawn failed: %s", line);
+		}
 		if (write(pfd[1], &pid, sizeof(pid)) != sizeof(pid))
 			_exit(2);
-		if (how == KILLED)
+		/* Waits to be killed only if there is a child to orphan. */
+		if (how == KILLED && pid > 0)
 			pause();
 		_exit(0);
 	}
+	if (mid < 0)
+		tap_bail("fork: %s", strerror(errno));
 	close(pfd[1]);
 	if (read(pfd[0], &child, sizeof(child)) != sizeof(child))
 		child = -1;
 	close(pfd[0]);
+	if (sig == 0) {
+		/* A spawn that fails on purpose: the intermediate process has
+		 * nothing to orphan and must end by itself (it once paused
+		 * forever, and the test with it). */
+		int ended;
+
+		ok(child <= 0, "%s: the spawn fails", what);
+		ended = wait_bounded(mid, &status);
+		ok(ended && WIFEXITED(status), "%s: the intermediate process ends by itself", what);
+		if (!ended) {
+			kill(mid, SIGKILL);
+			waitpid(mid, NULL, 0);
+		}
+		return;
+	}
 	if (!ok(child > 0, "%s: spawned by an intermediate process", what)) {
+		/* Whatever state it is in: no test may wait on it forever. */
+		kill(mid, SIGKILL);
 		waitpid(mid, NULL, 0);
 		return;
 	}
@@ -93,6 +119,7 @@ int main(void)
 	CX_ATTR(userns, .pdeathsig = SIGKILL, .flags = CX_ATTR_CREDENTIAL, .uid = 65534,
 		.gid = 65534, .cloneflags = 0x10000000 /* CLONE_NEWUSER */, .uid_map = &map,
 		.nuid_map = 1, .gid_map = &map, .ngid_map = 1);
+	CX_ATTR(bad_dir, .pdeathsig = SIGKILL, .dir = "/nonexistent-pdeathsig");
 	CX_ATTR(unshare_pid, .pdeathsig = SIGKILL, .flags = CX_ATTR_CREDENTIAL, .uid = 65534,
 		.gid = 65534, .unshareflags = 0x20000000);
 
@@ -108,5 +135,6 @@ int main(void)
 	one("init of a new pid namespace", &pidns, KILLED, SIGKILL);
 	one("nobody in a user namespace", &userns, EXIT, SIGKILL);
 	one("nobody, pid namespace unshared", &unshare_pid, EXIT, SIGKILL);
+	one("a spawn that fails, parent to be killed", &bad_dir, KILLED, 0);
 	return tap_done();
 }

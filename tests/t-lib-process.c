@@ -182,7 +182,7 @@ static void pidfd_kill(const char *what, const struct cx_attr *attr)
 	is_int(cx_process_signal(p, SIGKILL), 0, "%s: SIGKILL through the pidfd", what);
 	is_int(cx_process_wait(p, 30000, &st), 0, "%s: waited", what);
 	ok(!st.exited && st.signal == SIGKILL, "%s: killed by SIGKILL", what);
-	cx_process_release(p);
+	lt_end(p);
 }
 
 static void tracing(void)

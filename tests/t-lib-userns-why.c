@@ -74,7 +74,7 @@ static void refused(const char *what, const struct cx_attr *a, int step, int err
 
 	memset(&err, 0, sizeof(err));
 	r = cx_spawn("/bin/true", argv, NULL, a, &p, &err);
-	is_int(r, -error, "%s: -%s", what, strerrorname_np(error));
+	is_int(r, -error, "%s: -%s", what, cxt_errname(error));
 	is_str(cx_step_name(err.step), cx_step_name(step), "%s: step", what);
 	cx_error_format(&err, line, sizeof(line));
 	if (want)

@@ -20,7 +20,6 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <valgrind/valgrind.h>
 
 #include "cxt.h"
 #include "lib-util.h"
@@ -95,7 +94,7 @@ static void no_fd_reaches_child(void)
 		.gid_map = &own, .ngid_map = 1);
 	child_fds("the /proc/self map files the child writes stay out", &selfmaps, -1);
 
-	if (RUNNING_ON_VALGRIND) {
+	if (lt_on_valgrind()) {
 		/* valgrind 3.19 answers clone3 with ENOSYS; CLONE_INTO_CGROUP
 		 * needs it (t-lib-fallback checks that error). */
 		ok(1, "# SKIP cgroup placement needs clone3, which valgrind lacks");

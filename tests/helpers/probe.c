@@ -20,20 +20,24 @@
 #include <time.h>
 #include <unistd.h>
 
+/* Where the output goes: stdout until "out FD" (a stream of our own, as
+ * stdout may not be assigned in every C library). */
+static FILE *out;
+
 static void fds(void)
 {
 	DIR *d = opendir("/proc/self/fd");
 	struct dirent *e;
 	int own = d ? dirfd(d) : -1, first = 1;
 
-	printf("fds=");
+	fprintf(out, "fds=");
 	while (d && (e = readdir(d))) {
 		if (e->d_name[0] == '.' || atoi(e->d_name) == own)
 			continue;
-		printf("%s%s", first ? "" : ",", e->d_name);
+		fprintf(out, "%s%s", first ? "" : ",", e->d_name);
 		first = 0;
 	}
-	printf("\n");
+	fprintf(out, "\n");
 	if (d)
 		closedir(d);
 }
@@ -47,7 +51,7 @@ static void cat(const char *path)
 	if (fd < 0)
 		return;
 	while ((n = read(fd, buf, sizeof(buf))) > 0)
-		fwrite(buf, 1, (size_t)n, stdout);
+		fwrite(buf, 1, (size_t)n, out);
 	close(fd);
 }
 
@@ -57,7 +61,7 @@ static void link_of(const char *key, const char *path)
 	ssize_t n = readlink(path, buf, sizeof(buf) - 1);
 
 	buf[n > 0 ? n : 0] = '\0';
-	printf("%s=%s\n", key, buf);
+	fprintf(out, "%s=%s\n", key, buf);
 }
 
 static void fdlinks(void)
@@ -108,7 +112,7 @@ static void stat_line(void)
 	buf[n] = '\0';
 	p = strrchr(buf, ')');
 	if (p && sscanf(p + 2, "%c %d %d %d %d %d", &state, &ppid, &pgrp, &session, &tty, &tpgid) == 6)
-		printf("pid=%d\nppid=%d\npgrp=%d\nsession=%d\ntty_nr=%d\ntpgid=%d\n", getpid(), ppid,
+		fprintf(out, "pid=%d\nppid=%d\npgrp=%d\nsession=%d\ntty_nr=%d\ntpgid=%d\n", getpid(), ppid,
 		       pgrp, session, tty, tpgid);
 }
 
@@ -135,7 +139,7 @@ static void rlimits(void)
 		struct rlimit rl;
 
 		getrlimit(all[i].r, &rl);
-		printf("rlimit_%s=%lld:%lld\n", all[i].name,
+		fprintf(out, "rlimit_%s=%lld:%lld\n", all[i].name,
 		       rl.rlim_cur == RLIM_INFINITY ? -1LL : (long long)rl.rlim_cur,
 		       rl.rlim_max == RLIM_INFINITY ? -1LL : (long long)rl.rlim_max);
 	}
@@ -143,6 +147,7 @@ static void rlimits(void)
 
 int main(int argc, char **argv)
 {
+	out = stdout;
 	for (int i = 1; i < argc; i++) {
 		const char *v = argv[i];
 		int all = !strcmp(v, "all");
@@ -168,11 +173,11 @@ int main(int argc, char **argv)
 		if (!strcmp(v, "out") && i + 1 < argc) {
 			FILE *f;
 
-			fflush(stdout);
+			fflush(out);
 			f = fdopen(atoi(argv[++i]), "w");
 			if (!f)
 				return 5;
-			stdout = f;
+			out = f;
 		}
 		if (!strcmp(v, "fdlinks"))
 			fdlinks();
@@ -182,38 +187,38 @@ int main(int argc, char **argv)
 			char h[256] = "";
 
 			gethostname(h, sizeof(h) - 1);
-			printf("hostname=%s\n", h);
+			fprintf(out, "hostname=%s\n", h);
 		}
 		if (!strcmp(v, "umask")) {
 			mode_t m = umask(0);
 
-			printf("umask=%04o\n", (unsigned int)m);
+			fprintf(out, "umask=%04o\n", (unsigned int)m);
 		}
 		if (!strcmp(v, "mount-tmpfs") && i + 1 < argc) {
 			const char *dir = argv[++i];
 
 			if (mount("probe-tmpfs", dir, "tmpfs", 0, NULL) < 0)
 				return perror("probe: mount"), 4;
-			printf("mounted=%s\n", dir);
+			fprintf(out, "mounted=%s\n", dir);
 		}
 		if (!strcmp(v, "burn") && i + 1 < argc)
 			burn(atol(argv[++i]));
 		if (!strcmp(v, "kill-self") && i + 1 < argc) {
-			fflush(stdout);
+			fflush(out);
 			kill(getpid(), atoi(argv[++i]));
 		}
 		if (!strcmp(v, "wait-fd") && i + 1 < argc) {
 			char b[64];
 			int fd = atoi(argv[++i]);
 
-			fflush(stdout);
+			fflush(out);
 			while (read(fd, b, sizeof(b)) > 0)
 				;
 		}
 		if (!strcmp(v, "exit") && i + 1 < argc)
-			return fflush(stdout), atoi(argv[++i]);
+			return fflush(out), atoi(argv[++i]);
 		if (!strcmp(v, "sleep") && i + 1 < argc)
-			fflush(stdout), sleep((unsigned int)atoi(argv[++i]));
+			fflush(out), sleep((unsigned int)atoi(argv[++i]));
 		if (!strcmp(v, "write-fd") && i + 2 < argc) {
 			int fd = atoi(argv[++i]);
 			const char *text = argv[++i];

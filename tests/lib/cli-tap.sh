@@ -1,22 +1,30 @@
 # SPDX-License-Identifier: MIT
 # Shared TAP helpers for the clonexec(1) tests (tests/t-cli-*.sh).
-# Source it; it sets CX (the CLI), PROBE (the probe helper), T (a private
-# temporary directory, removed at exit) and counts tests for cli_done.
+# Source it; it sets CX (the CLI), PROBE (the probe helper), PTY (the
+# pseudo-terminal helper), T (a private temporary directory, removed at
+# exit; the helpers are all in $T/prog) and counts tests for cli_done.
 
 : "${CX_BUILD:?CX_BUILD must name the build directory}"
-CX=$CX_BUILD/clonexec
-PROBE=$CX_BUILD/tests/helpers/probe
-PTY=$CX_BUILD/tests/helpers/cli-pty
+if [ ! -x "$CX_BUILD/clonexec" ]; then
+	echo "1..0 # SKIP $CX_BUILD/clonexec not built"
+	exit 77
+fi
 T=$(mktemp -d /tmp/cx-cli.XXXXXX)
 chmod 755 "$T"
-trap 'rm -rf "$T"' EXIT
+# At exit: end what the test left running in the background, then remove T.
+trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$T"' EXIT
 _cli_n=0
 _cli_failed=0
 
-if [ ! -x "$CX" ]; then
-	echo "1..0 # SKIP $CX not built"
-	exit 77
-fi
+# The programs run from copies in T (0755, owned by root): a child that
+# runs as nobody must execute them, and the checkout may sit under a
+# directory nobody may enter (/root is 0700 on Debian).
+mkdir "$T/prog"
+cp "$CX_BUILD/clonexec" "$CX_BUILD"/tests/helpers/* "$T/prog/" || exit 1
+chmod 755 "$T/prog" "$T/prog/"*
+CX=$T/prog/clonexec
+PROBE=$T/prog/probe
+PTY=$T/prog/cli-pty
 
 ok() { # ok COND-STATUS DESCRIPTION
 	_cli_n=$((_cli_n + 1))

@@ -10,8 +10,11 @@
 
 /* The build directory (CX_BUILD, set by make check) and files in it. */
 const char *cxt_build(void);
-/* "<build>/tests/helpers/probe" etc., in a static buffer per call site. */
+/* The helper <build>/tests/helpers/NAME, as a copy that any uid may run
+ * (see cxt.c), in buf. Exits on failure. */
 const char *cxt_helper(const char *name, char *buf, size_t len);
+/* This test program, copied the same way (to run it again as nobody). */
+const char *cxt_self(void);
 
 /*
  * Spawn path/argv with attr and capture the child's stdout (fd 1): when
@@ -32,6 +35,9 @@ int cxt_fd_count(void);
 int cxt_has_zombie(void);
 /* This thread's blocked signals, as the kernel's 64-bit set. */
 uint64_t cxt_sigmask(void);
+/* "ENOENT" (glibc's strerrorname_np), or "errno 2" where the C library
+ * has no names (musl); for test descriptions. */
+const char *cxt_errname(int e);
 /* Drop to uid/gid (all threads, via libc). */
 int cxt_drop_to(unsigned int uid, unsigned int gid);
 

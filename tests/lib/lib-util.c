@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: MIT */
+#include <elf.h>
 #include <errno.h>
+#include <link.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
@@ -12,7 +14,16 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+/* valgrind.h is valgrind's client API; a build that cannot see it (musl-gcc
+ * sees only musl's headers) is not run under valgrind by make check-valgrind. */
+#if defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
 #include <valgrind/valgrind.h>
+#endif
+#endif
+#ifndef RUNNING_ON_VALGRIND
+#define RUNNING_ON_VALGRIND 0
+#endif
 
 #include "lib-util.h"
 #include "tap.h"
@@ -52,6 +63,18 @@ int lt_run(const struct cx_attr *attr, char *out, struct cx_status *st, struct c
 	va_end(ap);
 	verbs[n] = NULL;
 	return lt_runv(attr, verbs, out, st, err);
+}
+
+void lt_end(struct cx_process *p)
+{
+	struct cx_status st;
+
+	if (!p)
+		return;
+	/* -ESRCH and -ECHILD when the case already reaped it. */
+	cx_process_signal(p, SIGKILL);
+	cx_process_wait(p, 30000, &st);
+	cx_process_release(p);
 }
 
 /* Several results may be used in one expression: rotate buffers. */
@@ -159,7 +182,7 @@ int lt_fails(const char *what, const char *path, char *const argv[], const struc
 		cx_process_wait(p, -1, &st);
 		cx_process_release(p);
 	}
-	is_int(r, -error, "%s: spawn returns -%s", what, strerrorname_np(error));
+	is_int(r, -error, "%s: spawn returns -%s", what, cxt_errname(error));
 	good = is_str(cx_step_name(err.step), cx_step_name(step), "%s: step", what);
 	if (!good || err.error != error) {
 		char line[256];
@@ -206,7 +229,7 @@ int lt_sub(const char *name, void (*fn)(void *), void *arg)
 	ssize_t n;
 	pid_t pid;
 
-	fflush(stdout);
+	fflush(NULL);
 	if (pipe2(pfd, O_CLOEXEC) < 0)
 		tap_bail("pipe: %s", strerror(errno));
 	pid = fork();
@@ -274,10 +297,37 @@ static void mkdirs(const char *path)
 	mkdir(tmp, 0755);
 }
 
-/* Copy the probe and every library ldd names, at the same paths. */
+/* The program interpreter (PT_INTERP) of an ELF file, in buf; "" if none. */
+static const char *interp_of(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ElfW(Ehdr) eh;
+	ElfW(Phdr) ph;
+
+	buf[0] = '\0';
+	if (fd < 0)
+		return buf;
+	if (pread(fd, &eh, sizeof(eh), 0) == (ssize_t)sizeof(eh))
+		for (int i = 0; i < eh.e_phnum; i++) {
+			off_t at = (off_t)(eh.e_phoff + (size_t)i * eh.e_phentsize);
+			ssize_t n;
+
+			if (pread(fd, &ph, sizeof(ph), at) != (ssize_t)sizeof(ph) || ph.p_type != PT_INTERP)
+				continue;
+			n = pread(fd, buf, ph.p_filesz < len ? ph.p_filesz : len - 1, (off_t)ph.p_offset);
+			buf[n > 0 ? n : 0] = '\0';
+			break;
+		}
+	close(fd);
+	return buf;
+}
+
+/* Copy the probe and every library its interpreter names, at the same
+ * paths. The interpreter lists them itself (--list, as ldd does with
+ * glibc's), so that a probe built with musl-gcc gets musl's. */
 int lt_make_root(const char *dir, int with_proc)
 {
-	char cmd[PATH_MAX + 32], line[PATH_MAX], dst[2 * PATH_MAX];
+	char cmd[2 * PATH_MAX + 32], line[PATH_MAX], dst[2 * PATH_MAX], interp[PATH_MAX];
 	FILE *f;
 
 	mkdirs(dir);
@@ -285,7 +335,9 @@ int lt_make_root(const char *dir, int with_proc)
 	snprintf(dst, sizeof(dst), "%s/probe", dir);
 	if (copy_file(lt_probe(), dst, 0755) < 0)
 		return -1;
-	snprintf(cmd, sizeof(cmd), "ldd '%s'", lt_probe());
+	if (!*interp_of(lt_probe(), interp, sizeof(interp)))
+		return -1;
+	snprintf(cmd, sizeof(cmd), "'%s' --list '%s'", interp, lt_probe());
 	f = popen(cmd, "r");
 	if (!f)
 		return -1;

@@ -25,6 +25,11 @@ int lt_run(const struct cx_attr *attr, char *out, struct cx_status *st, struct c
 int lt_runv(const struct cx_attr *attr, char *const verbs[], char *out, struct cx_status *st,
 	    struct cx_error *err);
 
+/* End a child the test started, whatever state the test left it in:
+ * SIGKILL, wait (bounded), release. For the end of a case and its failure
+ * paths (a sleeping child must not outlive a failed assertion). NULL: no-op. */
+void lt_end(struct cx_process *p);
+
 /* A key of the probe's output or of /proc status text; "" when missing. */
 const char *lt_get(const char *text, const char *key);
 /* A key of this process's /proc/self/status. */

@@ -6,24 +6,34 @@
 #include "tap.h"
 
 static int planned = -1, count, failed;
+/* NULL: stdout (not assignable in every C library, hence this). */
+static FILE *tap_out;
+
+void tap_output(FILE *f)
+{
+	fflush(stdout);
+	tap_out = f;
+}
+
+#define OUT (tap_out ? tap_out : stdout)
 
 void tap_plan(int n)
 {
 	planned = n;
-	printf("1..%d\n", n);
-	fflush(stdout);
+	fprintf(OUT, "1..%d\n", n);
+	fflush(OUT);
 }
 
 void tap_skip_all(const char *fmt, ...)
 {
 	va_list ap;
 
-	printf("1..0 # SKIP ");
+	fprintf(OUT, "1..0 # SKIP ");
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	vfprintf(OUT, fmt, ap);
 	va_end(ap);
-	printf("\n");
-	fflush(stdout);
+	fprintf(OUT, "\n");
+	fflush(OUT);
 	exit(77);
 }
 
@@ -32,10 +42,10 @@ static int vreport(int cond, const char *fmt, va_list ap)
 	count++;
 	if (!cond)
 		failed++;
-	printf("%sok %d - ", cond ? "" : "not ", count);
-	vprintf(fmt, ap);
-	printf("\n");
-	fflush(stdout);
+	fprintf(OUT, "%sok %d - ", cond ? "" : "not ", count);
+	vfprintf(OUT, fmt, ap);
+	fprintf(OUT, "\n");
+	fflush(OUT);
 	return cond;
 }
 
@@ -78,21 +88,21 @@ void diag(const char *fmt, ...)
 {
 	va_list ap;
 
-	printf("# ");
+	fprintf(OUT, "# ");
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	vfprintf(OUT, fmt, ap);
 	va_end(ap);
-	printf("\n");
-	fflush(stdout);
+	fprintf(OUT, "\n");
+	fflush(OUT);
 }
 
 int tap_done(void)
 {
 	if (planned < 0)
-		printf("1..%d\n", count);
+		fprintf(OUT, "1..%d\n", count);
 	else if (planned != count)
 		diag("planned %d tests, ran %d", planned, count), failed++;
-	fflush(stdout);
+	fflush(OUT);
 	return failed ? 1 : 0;
 }
 
@@ -100,11 +110,11 @@ void tap_bail(const char *fmt, ...)
 {
 	va_list ap;
 
-	printf("Bail out! ");
+	fprintf(OUT, "Bail out! ");
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	vfprintf(OUT, fmt, ap);
 	va_end(ap);
-	printf("\n");
-	fflush(stdout);
+	fprintf(OUT, "\n");
+	fflush(OUT);
 	exit(1);
 }

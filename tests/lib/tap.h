@@ -4,8 +4,11 @@
 #define CX_TAP_H
 
 #include <stdarg.h>
+#include <stdio.h>
 
 void tap_plan(int n);
+/* Write the TAP lines to f from now on (a test that needs fd 1 free). */
+void tap_output(FILE *f);
 /* Print "1..0 # SKIP reason" and exit 77. */
 __attribute__((noreturn, format(printf, 1, 2))) void tap_skip_all(const char *fmt, ...);
 __attribute__((format(printf, 2, 3))) int ok(int cond, const char *fmt, ...);
