@@ -30,7 +30,22 @@ from clonexec import _clonexec
 
 PY = "/usr/bin/python3"
 HERE = os.path.dirname(os.path.abspath(__file__))
-OBSERVE = [PY, "-I", "-S", os.path.join(HERE, "observe.py")]
+
+
+def _staged(name):
+    """What a child run as another user executes: a copy in CX_STAGE (a
+    directory any uid may traverse, made by tests/run-one), since the
+    checkout may sit under a 0700 directory."""
+    stage = os.environ.get("CX_STAGE")
+    if not stage:
+        return os.path.join(HERE, name)
+    dst = os.path.join(stage, name)
+    shutil.copyfile(os.path.join(HERE, name), dst)
+    os.chmod(dst, 0o644)
+    return dst
+
+
+OBSERVE = [PY, "-I", "-S", _staged("observe.py")]
 VALGRIND = os.environ.get("CX_VALGRIND") == "1"
 ROOT = os.geteuid() == 0
 CGROUP_ROOT = "/sys/fs/cgroup/unified"
@@ -70,7 +85,7 @@ class Keywords(unittest.TestCase):
         self.assertEqual(o["env"].get("CX_A"), "1")
         self.assertNotIn("HOME", o["env"])
         r, w = os.pipe()
-        p = clonexec.spawn(["fancy-name", "-I", "-S", os.path.join(HERE, "observe.py")],
+        p = clonexec.spawn(["fancy-name", "-I", "-S", OBSERVE[-1]],
                            executable=PY, fds={1: w})
         os.close(w)
         with os.fdopen(r) as f:
