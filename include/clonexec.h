@@ -30,7 +30,7 @@ extern "C" {
 #endif
 
 #define CX_VERSION_MAJOR 0
-#define CX_VERSION_MINOR 1
+#define CX_VERSION_MINOR 2
 #define CX_VERSION_PATCH 0
 
 #ifndef CX_EXPORT

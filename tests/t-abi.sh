@@ -8,6 +8,8 @@ n=0
 fail=0
 ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fail=1; fi; }
 
+hdr=$(dirname "$0")/../include/clonexec.h
+ver=$(for p in MAJOR MINOR PATCH; do sed -n "s/^#define CX_VERSION_$p //p" "$hdr"; done | paste -sd.)
 syms=$(nm -D --defined-only "$b/libclonexec.so" | awk '{print $3}')
 bad=$(echo "$syms" | grep -v -e '^CLONEXEC_' -e '^cx_[a-z_0-9]*@@CLONEXEC_[0-9.]*$' || true)
 ok "$([ -z "$bad" ] && echo 0 || echo 1)" "exports only versioned cx_* symbols${bad:+ (not: $bad)}"
@@ -31,7 +33,7 @@ make -s O="$b" SANITIZE="${CX_SANITIZE:-}" install PREFIX=/usr DESTDIR="$stage" 
 ok $? "make install PREFIX=/usr DESTDIR=..."
 ok "$([ ! -e "$stage/ldconfig.ran" ] && echo 0 || echo 1)" "a staged install (DESTDIR) runs no ldconfig"
 pc=$stage/usr/lib/pkgconfig/clonexec.pc
-ok "$(grep -qx 'prefix=/usr' "$pc" && grep -qx 'Version: 0.1.0' "$pc" && echo 0 || echo 1)" \
+ok "$(grep -qx 'prefix=/usr' "$pc" && grep -qx "Version: $ver" "$pc" && echo 0 || echo 1)" \
 	"clonexec.pc names the prefix and version"
 for f in usr/include/clonexec.h usr/lib/libclonexec.a usr/lib/libclonexec.so.0 \
 	usr/bin/clonexec usr/share/man/man1/clonexec.1 usr/share/man/man3/cx_spawn.3 \
@@ -54,9 +56,10 @@ int main(void)
 	if (cx_process_wait(p, -1, &st) < 0 || !st.exited || st.exit_code)
 		return 3;
 	cx_process_release(p);
-	return strcmp(cx_version(), "0.1.0") != 0;
+	return strcmp(cx_version(), CX_VERSION_STRING) != 0;
 }
 C
+sed -i "s/CX_VERSION_STRING/\"$ver\"/" "$stage/use.c"
 flags=$(PKG_CONFIG_SYSROOT_DIR="$stage" PKG_CONFIG_LIBDIR="$stage/usr/lib/pkgconfig" \
 	pkg-config --cflags --libs clonexec)
 ${CC:-cc} ${CX_SANFLAGS:-} -o "$stage/use" "$stage/use.c" $flags

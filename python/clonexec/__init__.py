@@ -42,7 +42,7 @@ _RLIMITS = {_clonexec.rlimit_name(r): r for r in range(64) if _clonexec.rlimit_n
 
 
 def version():
-    """The libclonexec version linked in ("0.1.0")."""
+    """The libclonexec version linked in ("0.2.0")."""
     return _clonexec.version()
 
 
