@@ -35,7 +35,7 @@ static void refuse_close_range(int error)
 
 	lt_seccomp_one(&r);
 	ok(syscall(__NR_close_range, 1000, 1000, 0) < 0 && errno == error,
-	   "the filter: close_range is %s", strerrorname_np(error));
+	   "the filter: close_range is %s", cxt_errname(error));
 }
 
 /* A pipe's write end at HIGH_FD (its read end stays open here, so a write
