@@ -35,7 +35,7 @@ static int walk_cb(int index, int step, const char *who, const char *text, void 
 
 	if (index != w->count + 1 || !cx_step_name(step) || !who || !text)
 		w->bad = 1;
-	else if (strcmp(who, "parent") != 0 && strcmp(who, "child") != 0)
+	else if (strcmp(who, "parent") != 0 && strcmp(who, "child") != 0 && strcmp(who, "self") != 0)
 		w->bad = 1;
 	else if (strlen(text) > 1 << 20)
 		w->bad = 1;
