@@ -70,24 +70,6 @@ static int procs(const char *dir, pid_t *pids, int max)
 	return n;
 }
 
-/* Gone: no such process, or a zombie (generous bound, only against a hang). */
-static int gone(pid_t pid)
-{
-	for (int i = 0; i < 1000; i++) {
-		char path[64];
-		const char *st;
-
-		snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-		if (access(path, F_OK) < 0)
-			return 1;
-		st = lt_get(lt_slurp(path), "State");
-		if (st[0] == 'Z' || !st[0])
-			return 1;
-		nap_ms(10);
-	}
-	return 0;
-}
-
 static struct cx_process *spawn_sh(const struct cx_attr *a, const char *script)
 {
 	char *argv[] = { "sh", "-c", (char *)script, NULL };
@@ -203,7 +185,7 @@ static void kill_tree(int sig)
 	is_int(cx_process_wait(p, -1, &st), 0, "wait");
 	is_int(st.signal, sig, "the child died of signal %d", sig);
 	for (int i = 0; i < n; i++)
-		all_gone &= gone(pids[i]);
+		all_gone &= lt_gone(pids[i]);
 	ok(all_gone, "every descendant is gone");
 	cx_process_release(p);
 	ok(access(dir, F_OK) < 0, "release removed the cgroup");

@@ -62,24 +62,6 @@ static pid_t wait_ready(void)
 	return pid;
 }
 
-/* No such process, or a zombie; generous bound against a hang. */
-static int gone(pid_t pid)
-{
-	for (int i = 0; i < 1000; i++) {
-		char path[64];
-		const char *st;
-
-		snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-		if (access(path, F_OK) < 0)
-			return 1;
-		st = lt_get(lt_slurp(path), "State");
-		if (!st[0] || st[0] == 'Z')
-			return 1;
-		nap_ms(10);
-	}
-	return 0;
-}
-
 static int running(pid_t pid)
 {
 	char path[64];
@@ -167,7 +149,7 @@ static void killed(unsigned int flags, const char *what)
 	       "%s: status: timed out, then killed", what);
 	is_int(st.timeout_signal, SIGTERM, "%s: the first signal was SIGTERM", what);
 	if (flags)
-		ok(bg > 0 && gone(bg), "%s: the background job is gone too", what);
+		ok(bg > 0 && lt_gone(bg), "%s: the background job is gone too", what);
 	else
 		ok(bg > 0 && running(bg) && kill(bg, SIGKILL) == 0,
 		   "%s: the child alone: its background job was left running", what);

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 /* valgrind.h is valgrind's client API; a build that cannot see it (musl-gcc
  * sees only musl's headers) is not run under valgrind by make check-valgrind. */
@@ -473,4 +474,23 @@ int lt_handler_stress(int n, const struct cx_attr *attr)
 	if (failed)
 		return -1;
 	return stress_in_child > seen ? stress_in_child : seen;
+}
+
+int lt_gone(int pid)
+{
+	const struct timespec nap = { 0, 10 * 1000000 };
+
+	for (int i = 0; i < 1000; i++) {
+		char path[64];
+		const char *st;
+
+		snprintf(path, sizeof(path), "/proc/%d/status", pid);
+		if (access(path, F_OK) < 0)
+			return 1;
+		st = lt_get(lt_slurp(path), "State");
+		if (!st[0] || st[0] == 'Z')
+			return 1;
+		nanosleep(&nap, NULL);
+	}
+	return 0;
 }

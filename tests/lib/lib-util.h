@@ -60,6 +60,10 @@ int lt_fails(const char *what, const char *path, char *const argv[], const struc
  * this test's plan; a crash or a non-zero exit without a failed line is a
  * failure. Returns fn's process exit code. */
 int lt_sub(const char *name, void (*fn)(void *), void *arg);
+/* 1 once pid is gone: no such process, or a zombie (polls for up to 10 s,
+ * a bound only against a hang); 0 if it still runs. */
+int lt_gone(int pid);
+
 /* Fold TAP text made by another process into this test's own lines. */
 void lt_relay(const char *name, const char *text);
 
