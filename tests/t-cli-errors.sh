@@ -32,6 +32,7 @@ rejects "--groups with --keep-groups" "--keep-groups: not with --groups" --group
 rejects "unknown rlimit" "--rlimit: unknown resource 'bogus'" --rlimit bogus=1
 rejects "rlimit without value" "--rlimit: 'nofile' is not NAME=SOFT" --rlimit nofile
 rejects "rlimit bad number" "--rlimit: 'nofile=12x' is not" --rlimit nofile=12x
+rejects "rlimit size suffix a space" "--rlimit: 'nofile=1 ' is not" --rlimit "nofile=1 "
 rejects "rlimit soft above hard" "--rlimit nofile=10:5: soft limit above hard" --rlimit nofile=10:5
 rejects "map syntax" "--uid-map: '0:1000' is not INSIDE:OUTSIDE:COUNT" -U --uid-map 0:1000
 rejects "map syntax (letters)" "--gid-map: '0:x:1' is not" -U --gid-map 0:x:1

@@ -29,7 +29,8 @@ static int parse_size(const char *num, uint64_t *ret)
 {
 	static const char units[] = "KMGTPE";
 	size_t digits = strspn(num, "0123456789");
-	const char *u = num[digits] ? strchr(units, num[digits] & ~0x20) : NULL;
+	int c = num[digits] & ~0x20;	/* upper case; a space becomes 0 */
+	const char *u = c ? strchr(units, c) : NULL;
 	unsigned long long v;
 	char buf[32];
 	int shift;
