@@ -4,10 +4,11 @@
  * once, then ends them and reaps every one as it ends. Two ways, in the
  * same run, alternating:
  *
- *  cx     cx_spawn each child, add its pidfd to an epoll set; SIGKILL each
- *         through its pidfd; reap: epoll_wait, then cx_process_wait(p, 0)
- *         and cx_process_release for every ready pidfd (the pattern of
- *         cx_process_pidfd(3) and examples/pidfd-epoll.c).
+ *  cx     cx_spawn each child with CX_ATTR_CLOSE_OTHER_FDS, add its pidfd
+ *         to an epoll set; SIGKILL each through its pidfd; reap:
+ *         epoll_wait, then cx_process_wait(p, 0) and cx_process_release for
+ *         every ready pidfd (the pattern of cx_process_pidfd(3) and
+ *         examples/pidfd-epoll.c); cx-inherit the same without attributes.
  *  posix  posix_spawn each child, keep its pid; SIGCHLD blocked and read
  *         from a signalfd in an epoll set; kill(2) each; reap: epoll_wait,
  *         drain the signalfd, waitpid(-1, WNOHANG) until it finds no more.
@@ -334,18 +335,22 @@ static const struct pidfd_way cx_way = { cx_way_spawn, cx_way_end, cx_way_reap }
 static const struct pidfd_way posix_pidfd_way = { posix_pidfd_spawn, raw_end, raw_reap };
 static const struct pidfd_way floor_unshare_way = { floor_unshare_spawn, raw_end, raw_reap };
 
+/* The documented pattern (cx_process_pidfd(3), examples/pidfd-epoll.c):
+ * the children close the fds they are not given, pidfds included, so the
+ * library clones with CLONE_FILES and the child copies fds 0-2 only. */
 static int run_cx(int n, struct sample *s)
-{
-	cx_attr_now = NULL;
-	return run_pidfd_set(n, s, &cx_way);
-}
-
-static int run_cx_closefds(int n, struct sample *s)
 {
 	static const struct cx_attr closefds = { .size = sizeof(struct cx_attr),
 						 .flags = CX_ATTR_CLOSE_OTHER_FDS };
 
 	cx_attr_now = &closefds;
+	return run_pidfd_set(n, s, &cx_way);
+}
+
+/* No attributes: every child inherits (a copy of) the table of pidfds. */
+static int run_cx_inherit(int n, struct sample *s)
+{
+	cx_attr_now = NULL;
 	return run_pidfd_set(n, s, &cx_way);
 }
 
@@ -523,13 +528,13 @@ int main(int argc, char **argv)
 	int ns[MAX_N] = { 1, 1000, 10000 }, nn = 3, reps1 = 100, quick = 0;
 	const char *out = "bench/results";
 	static const char *const names[NMETHODS] = { "cx", "posix", "posix+pidfd",
-						     "cx-closefds", "floor-unshare" };
+						     "cx-inherit", "floor-unshare" };
 	static int (*const run[NMETHODS])(int, struct sample *) = {
-		run_cx, run_posix, run_posix_pidfd, run_cx_closefds, run_floor_unshare
+		run_cx, run_posix, run_posix_pidfd, run_cx_inherit, run_floor_unshare
 	};
 	/* The two rows that explain (the same pattern without the library; the
-	 * library's close-other-fds as it is) copy the whole fd table per spawn:
-	 * at 10,000 that is 1-8 ms a spawn, minutes of the run. */
+	 * library with children that inherit every fd) copy the whole fd table
+	 * per spawn: at 10,000 that is 1-8 ms a spawn, minutes of the run. */
 	static const int max_n[NMETHODS] = { INT_MAX, INT_MAX, 1000, 1000, INT_MAX };
 	struct sample smp[MAX_N][NMETHODS];
 	char path[PATH_MAX], why[256];
@@ -567,8 +572,9 @@ int main(int argc, char **argv)
 	sb_out_open(path);
 	sb_out("\nLive children (%s): spawn N long-lived children, keep them all alive, kill "
 	       "them, reap each as it ends\n", quick ? "quick" : "full");
-	sb_out("  cx: cx_spawn + epoll on pidfds, cx_process_wait(0); posix: posix_spawn + "
-	       "SIGCHLD signalfd + waitpid loop\n\n");
+	sb_out("  cx: cx_spawn (CX_ATTR_CLOSE_OTHER_FDS) + epoll on pidfds, cx_process_wait(0); "
+	       "cx-inherit: the same, no attributes;\n  posix: posix_spawn + SIGCHLD signalfd + "
+	       "waitpid loop\n\n");
 	for (int k = 0; k < nn; k++) {
 		int n = ns[k], reps = n == 1 ? reps1 : n <= 1000 ? (quick ? 2 : 3) : 1;
 

@@ -478,6 +478,8 @@ enum cx_step {
 	CX_STEP_SETHOSTNAME,       /* "sethostname" */
 	CX_STEP_SETDOMAINNAME,     /* "setdomainname" */
 	CX_STEP_INIT,              /* "start init": fork the program under pid 1 */
+	/* 0.2, issue 14 */
+	CX_STEP_UNSHARE_FILES,     /* "unshare fd table": leave the caller's (CLONE_FILES) */
 	CX_STEP_MAX_
 };
 

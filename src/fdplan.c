@@ -39,8 +39,8 @@ int cx_check_files(const struct cx_attr *a, struct cx_error *err)
 
 int cx_fdplan_count(const struct cx_attr *attr)
 {
-	/* park, place, the closes of 0-2, close-others */
-	return 2 * (int)attr->nfiles + 3 + 1;
+	/* park, place, the closes of 0-2, close-others, unshare */
+	return 2 * (int)attr->nfiles + 3 + 2;
 }
 
 static void add_fd(struct cx_plan *plan, int step, int fd)
@@ -105,6 +105,69 @@ void cx_fdplan_compile(struct cx_plan *plan, int *parked)
 	}
 	if (attr->flags & CX_ATTR_CLOSE_OTHER_FDS)
 		add_close_others(plan, top);
+}
+
+/* Issue 14: a child that closes the other fds anyway need not copy them.
+ * Without CLONE_FILES the clone copies the caller's whole table (a
+ * reference on every open file, an 80 KiB table at 10,000 fds), only for
+ * the exec to drop the close-on-exec part: a supervisor holding a pidfd per
+ * child pays O(children) per spawn. With CLONE_FILES the child starts in
+ * the caller's table and its first step copies the fds below the highest
+ * one a later step reads (close_range's CLOSE_RANGE_UNSHARE); the caller is
+ * frozen meanwhile, but not its other threads, so no step may open an fd
+ * before that. Not in the copy mode (the child is a fork, its report pipe
+ * high in the table) nor in place. */
+void cx_fdplan_add_unshare(struct cx_plan *plan)
+{
+	if (!(plan->attr.flags & CX_ATTR_CLOSE_OTHER_FDS) || plan->mode == CX_MODE_COPY ||
+	    plan->mode == CX_MODE_IN_PLACE || !cx_feature(CX_FEAT_CLOSE_RANGE))
+		return;
+	plan->files_op = plan->nops;
+	cx_plan_child(plan, CX_STEP_UNSHARE_FILES)->unshare_files.below = 3;
+}
+
+/* The caller's fds the child's steps read. */
+static int op_fd(const struct cx_op *op)
+{
+	switch (op->step) {
+	case CX_STEP_DUP:
+		return op->dup.from > op->dup.to ? op->dup.from : op->dup.to;
+	case CX_STEP_KEEP_FD:
+	case CX_STEP_CLOSE_FD:
+	case CX_STEP_NOCTTY:
+	case CX_STEP_SETCTTY:
+	case CX_STEP_LANDLOCK:
+		return op->fd.fd;
+	case CX_STEP_FOREGROUND:
+		return op->foreground.fd;
+	case CX_STEP_SETNS:
+		return op->setns.fd;
+	default:
+		return -1;
+	}
+}
+
+void cx_fdplan_finish_unshare(struct cx_plan *plan)
+{
+	struct cx_op *un;
+
+	if (plan->files_op < 0)
+		return;
+	un = &plan->ops[plan->files_op];
+	for (int i = plan->files_op + 1; i < plan->nops; i++) {
+		int fd = op_fd(&plan->ops[i]);
+
+		if (fd >= un->unshare_files.below)
+			un->unshare_files.below = fd + 1;
+	}
+}
+
+void cx_describe_unshare_files(struct cx_buf *b, const struct cx_plan *plan,
+			       const struct cx_op *op, int verbose)
+{
+	(void)plan;
+	(void)verbose;
+	cx_put(b, "a copy of fds 0-%d only", op->unshare_files.below - 1);
 }
 
 void cx_describe_dup(struct cx_buf *b, const struct cx_plan *plan, const struct cx_op *op,

@@ -24,6 +24,8 @@ enum cx_feature {
 	CX_FEAT_OPENAT2,
 	/* mount_setattr (Linux 5.12) */
 	CX_FEAT_MOUNT_SETATTR,
+	/* 0.2, issue 14: close_range with CLOSE_RANGE_UNSHARE (Linux 5.9) */
+	CX_FEAT_CLOSE_RANGE,
 	CX_FEAT_MAX_
 };
 

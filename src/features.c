@@ -55,6 +55,10 @@ static int probe(enum cx_feature f)
 	case CX_FEAT_MOUNT_SETATTR:
 		/* EBADF from a kernel that has it, ENOSYS from one that has not */
 		return !on_valgrind() && cx_sys5(CX_SYS_mount_setattr, -1, "", 0, 0, 0) != -ENOSYS;
+	case CX_FEAT_CLOSE_RANGE:
+		/* EINVAL (first above last) from a kernel that has it; a
+		 * seccomp's EPERM means no as well */
+		return !on_valgrind() && cx_sys3(SYS_close_range, 1, 0, 0) == -EINVAL;
 	case CX_FEAT_MAX_:
 		break;
 	}

@@ -119,6 +119,13 @@ struct cx_op_fd {
 	int fd;
 };
 
+/* UNSHARE_FILES (issue 14): the child's own table, of the fds below this
+ * (fdplan.c finds the highest fd a later step reads; a step that reads a
+ * caller's fd must be known there). */
+struct cx_op_unshare_files {
+	int below;
+};
+
 /* CLOSE_OTHERS */
 struct cx_op_close_others {
 	int from;           /* close from here up, except the copy mode's report pipe */
@@ -275,6 +282,7 @@ struct cx_op {
 		struct cx_op_foreground foreground;
 		struct cx_op_fd fd;
 		struct cx_op_close_others close_others;
+		struct cx_op_unshare_files unshare_files;
 		struct cx_op_dup dup;
 		struct cx_op_exec exec;
 		struct cx_op_join_cgroup join_cgroup;
@@ -336,6 +344,7 @@ struct cx_plan {
 	int ctty_parent_fd;        /* ctty_fd before the fd plan runs */
 	int nofile_final;          /* RLIMIT_NOFILE is set again after the fd plan */
 	int fd_free;               /* fds below are the fd plan's targets */
+	int files_op;              /* UNSHARE_FILES's index, or -1: the clone copies the table */
 
 	char uid_map_text[CX_MAP_TEXT_MAX];
 	char gid_map_text[CX_MAP_TEXT_MAX];
@@ -365,6 +374,7 @@ struct cx_plan {
 	int pipes;                 /* errors by pipe, go by socket (see spawn.c) */
 	int vm_check;              /* this spawn checks that CLONE_VM shares memory */
 	int vm_retry;              /* made again by copy: CLONE_VM was refused */
+	int files_shared;          /* this clone has CLONE_FILES (not with pipes) */
 	int report_fd;             /* pipes: the error pipe */
 	int go_fd;                 /* pipes with parent maps: the go socket */
 	int parent_ends[2];        /* CX_MODE_COPY: the parent's pipe ends, which the
@@ -429,7 +439,8 @@ struct cx_op *cx_plan_child(struct cx_plan *plan, int step);
 /* ---- The concerns: each appends its ops where plan.c calls it. ---- */
 /* ns.c: namespaces and id maps */
 int cx_ns_prepare(struct cx_plan *plan, struct cx_error *err);
-void cx_ns_add_clone(struct cx_plan *plan);
+void cx_ns_add_clone_parent(struct cx_plan *plan);
+void cx_ns_add_clone_child(struct cx_plan *plan);
 void cx_ns_add_unshare(struct cx_plan *plan);
 /* cred.c: credentials and capabilities */
 int cx_cred_count(const struct cx_attr *a);
@@ -452,6 +463,8 @@ void cx_session_add_late(struct cx_plan *plan);
 /* fdplan.c: the ops that turn the caller's fds into files[] */
 int cx_fdplan_count(const struct cx_attr *attr);
 void cx_fdplan_compile(struct cx_plan *plan, int *scratch);
+void cx_fdplan_add_unshare(struct cx_plan *plan);
+void cx_fdplan_finish_unshare(struct cx_plan *plan);
 
 /* 0.2, issue 10: join and confine */
 /* caps.c: bounding set, securebits, capability sets */
@@ -549,6 +562,8 @@ void cx_describe_foreground(struct cx_buf *, const struct cx_plan *, const struc
 void cx_describe_fd(struct cx_buf *, const struct cx_plan *, const struct cx_op *, int);
 void cx_describe_close_others(struct cx_buf *, const struct cx_plan *, const struct cx_op *,
 			      int);
+void cx_describe_unshare_files(struct cx_buf *, const struct cx_plan *, const struct cx_op *,
+			       int);
 void cx_describe_dup(struct cx_buf *, const struct cx_plan *, const struct cx_op *, int);
 void cx_describe_exec(struct cx_buf *, const struct cx_plan *, const struct cx_op *, int);
 void cx_describe_root(struct cx_buf *, const struct cx_plan *, const struct cx_op *, int);

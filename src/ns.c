@@ -202,15 +202,21 @@ static void add_map_ops(struct cx_plan *plan, int who)
 	}
 }
 
-/* Right after the clone op: the maps of a user namespace made by clone. */
-void cx_ns_add_clone(struct cx_plan *plan)
+/* Right after the clone op: the maps of a user namespace made by clone,
+ * the parent's writes (which spawn.c finds right after the clone op)... */
+void cx_ns_add_clone_parent(struct cx_plan *plan)
 {
-	if (plan->parent_maps) {
+	if (plan->parent_maps)
 		add_map_ops(plan, CX_PARENT);
+}
+
+/* ...then the child's wait for them, or its own writes. */
+void cx_ns_add_clone_child(struct cx_plan *plan)
+{
+	if (plan->parent_maps)
 		cx_plan_child(plan, CX_STEP_WAIT_MAPS);
-	} else if (plan->child_maps) {
+	else if (plan->child_maps)
 		add_map_ops(plan, CX_CHILD);
-	}
 }
 
 void cx_ns_add_unshare(struct cx_plan *plan)
@@ -257,10 +263,12 @@ void cx_describe_clone(struct cx_buf *b, const struct cx_plan *plan, const struc
 		return;
 	switch (plan->mode) {
 	case CX_MODE_VFORK:
-		cx_put(b, ", CLONE_VM|CLONE_VFORK on a borrowed stack");
+		cx_put(b, ", CLONE_VM|CLONE_VFORK%s on a borrowed stack",
+		       plan->files_op >= 0 ? "|CLONE_FILES" : "");
 		break;
 	case CX_MODE_VM_WAIT:
-		cx_put(b, ", CLONE_VM, the child waits for its maps");
+		cx_put(b, ", CLONE_VM%s, the child waits for its maps",
+		       plan->files_op >= 0 ? "|CLONE_FILES" : "");
 		break;
 	case CX_MODE_COPY:
 		cx_put(b, ", copying the address space (%s)",

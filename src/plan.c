@@ -51,7 +51,10 @@ static void add_clone_op(struct cx_plan *plan)
 	op = cx_plan_add(plan, step, CX_PARENT);
 	op->clone.ns = plan->clone_flags;
 	op->clone.cgroup_fd = (a->flags & CX_ATTR_CGROUP) ? a->cgroup_fd : -1;
-	cx_ns_add_clone(plan);
+	cx_ns_add_clone_parent(plan);
+	/* The child's first step: it opens nothing in the caller's table. */
+	cx_fdplan_add_unshare(plan);
+	cx_ns_add_clone_child(plan);
 }
 
 /* After chroot: the directory and what only the process itself can set. */
@@ -125,6 +128,7 @@ static void add_ops(struct cx_plan *plan)
 		op->exec.list = (const char *const *)plan->candidates;
 		op->exec.nlist = plan->ncandidates;
 	}
+	cx_fdplan_finish_unshare(plan);
 }
 
 /* Worst case op count: fixed steps and what each concern may add. */
@@ -157,6 +161,8 @@ static void plan_init(struct cx_plan *plan)
 	plan->ops = plan->ops_inline;
 	plan->nops = 0;
 	plan->nofile_final = 0;
+	plan->files_op = -1;
+	plan->files_shared = 0;
 	plan->parent_pidfd = -1;
 	plan->report_fd = -1;
 	plan->go_fd = -1;

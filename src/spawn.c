@@ -60,6 +60,10 @@ static long clone_child(struct cx_plan *plan, char *stack, int *pidfd)
 	else
 		stack = NULL;
 	plan->child_tid = -1;
+	/* Not with pipes: the first spawn may be a fork in disguise. */
+	plan->files_shared = plan->files_op >= 0 && !plan->pipes;
+	if (plan->files_shared)
+		flags |= CLONE_FILES;
 	if (!cx_feature(CX_FEAT_CLONE3) && !plan->clone3_only)
 		return clone_legacy(plan, flags, stack, pidfd);
 

@@ -79,6 +79,7 @@ const struct cx_step_info cx_steps[CX_STEP_MAX_] = {
 	[CX_STEP_SETHOSTNAME] = { "sethostname", cx_describe_name },
 	[CX_STEP_SETDOMAINNAME] = { "setdomainname", cx_describe_name },
 	[CX_STEP_INIT] = { "start init", cx_describe_name },
+	[CX_STEP_UNSHARE_FILES] = { "unshare fd table", cx_describe_unshare_files },
 };
 
 const char *cx_step_name(int step)

@@ -40,6 +40,7 @@
 #ifndef SYS_close_range
 #define SYS_close_range 436
 #endif
+#define CX_CLOSE_RANGE_UNSHARE (1U << 1)
 /* 0.2, issue 10 (the same numbers on x86_64 and arm64) */
 #ifndef SYS_landlock_create_ruleset
 #define SYS_landlock_create_ruleset 444

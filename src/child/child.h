@@ -55,6 +55,7 @@ long cx_run_dup(const struct cx_plan *plan, const struct cx_op *op);
 long cx_run_keep_fd(const struct cx_plan *plan, const struct cx_op *op);
 long cx_run_close_fd(const struct cx_plan *plan, const struct cx_op *op);
 long cx_run_close_others(const struct cx_plan *plan, const struct cx_op *op);
+long cx_run_unshare_files(const struct cx_plan *plan, const struct cx_op *op);
 /* inplace.c */
 long cx_run_join_cgroup(const struct cx_plan *plan, const struct cx_op *op);
 /* confine.c (issue 10: join and confine) */

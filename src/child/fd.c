@@ -2,6 +2,7 @@
 /* The fd plan in the child (see src/fdplan.c for why it is safe). */
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <sys/resource.h>
 
 #include "child.h"
@@ -106,6 +107,22 @@ static void close_fallback(int from, int keep)
 	for (uint64_t fd = (uint64_t)from; fd < top; fd++)
 		if ((int)fd != keep)
 			cx_sys1(SYS_close, fd);
+}
+
+/* The first step after a CLONE_FILES clone (fdplan.c). The parent-death
+ * pidfd is opened after the plan was made: it is kept too. */
+long cx_run_unshare_files(const struct cx_plan *plan, const struct cx_op *op)
+{
+	unsigned int below = (unsigned int)op->unshare_files.below;
+
+	if (!plan->files_shared)
+		return 0;
+	if (plan->parent_pidfd >= 0 && (unsigned int)plan->parent_pidfd >= below)
+		below = (unsigned int)plan->parent_pidfd + 1;
+	if (cx_sys3(SYS_close_range, below, ~0U, CX_CLOSE_RANGE_UNSHARE) == 0)
+		return 0;
+	/* close_range filtered since the probe: a whole copy, as without. */
+	return cx_sys1(SYS_unshare, CLONE_FILES);
 }
 
 long cx_run_close_others(const struct cx_plan *plan, const struct cx_op *op)

@@ -116,6 +116,7 @@ static const cx_runner runners[CX_STEP_MAX_] = {
 	[CX_STEP_SETHOSTNAME] = cx_run_set_name,
 	[CX_STEP_SETDOMAINNAME] = cx_run_set_name,
 	[CX_STEP_INIT] = cx_run_init,
+	[CX_STEP_UNSHARE_FILES] = cx_run_unshare_files,
 };
 
 static void report(struct cx_plan *plan, int index, long r)
