@@ -84,11 +84,26 @@ static void refused(const char *what, const struct cx_attr *a, int step, int err
 		   what, line);
 }
 
+/* valgrind 3.19 blocks every signal around the clone it makes for a fork;
+ * when that clone fails (ENOSPC here) its error path may grow the stack by
+ * a page before it restores the mask, and a SIGSEGV (valgrind's stack
+ * extension) that arrives blocked kills the process outright. Touching the
+ * stack beforehand leaves nothing to extend there. */
+static __attribute__((noinline)) void grow_stack(void)
+{
+	volatile char buf[256 * 1024];
+
+	for (size_t i = 0; i < sizeof(buf); i += 4096)
+		buf[i] = 0;
+}
+
 static void max_zero(void *arg)
 {
 	CX_ATTR(a, .cloneflags = NEWUSER_);
 
 	(void)arg;
+	if (lt_on_valgrind())
+		grow_stack();
 	own_userns();
 	put("/proc/sys/user/max_user_namespaces", "0");
 	refused("max_user_namespaces 0", &a,
@@ -167,12 +182,7 @@ int main(void)
 {
 	if (geteuid() != 0)
 		tap_skip_all("needs root");
-	if (lt_on_valgrind())
-		lt_skip("max_user_namespaces", "since the merge of issue 8 the forked test process "
-			"dies of SIGSEGV under valgrind only (no memcheck report; the CLI under "
-			"valgrind gives the right error): open, see the closing note");
-	else
-		lt_sub("max_user_namespaces", max_zero, NULL);
+	lt_sub("max_user_namespaces", max_zero, NULL);
 	lt_sub("depth", depth, NULL);
 	lt_sub("nobody", nobody, NULL);
 	if (lt_on_valgrind())
