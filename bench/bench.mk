@@ -9,8 +9,8 @@
 
 BENCH_O := $(O)/bench
 BENCH_RESULTS := bench/results
-BENCH_SRCS := bench/spawnbench.c bench/level.c bench/methods.c bench/floor.c bench/report.c \
-	bench/stats.c bench/memcheck.c bench/selfmap.c tests/lib/cxt.c
+BENCH_SRCS := bench/spawnbench.c bench/level.c bench/methods.c bench/rows.c bench/sandbox.c \
+	bench/floor.c bench/report.c bench/stats.c bench/memcheck.c bench/selfmap.c tests/lib/cxt.c
 BENCH_FLAGS ?=
 CLI_FLAGS ?=
 

@@ -124,6 +124,13 @@ const struct sb_method sb_methods[] = {
 	{ "cx-cgroup", SB_LIB, SB_FLOOR_PLAIN, cx_row, &attr_cgroup, 0 },
 	{ "cx-userpid", SB_LIB, SB_FLOOR_USERPID, cx_row, &attr_userpid, 0 },
 	{ "cx-6ns", SB_LIB, SB_FLOOR_ALLNS, cx_row, &attr_allns, 0 },
+	{ "cx-sandbox", SB_LIB, SB_FLOOR_NONE, cx_row, &sb_attr_sandbox, 0 },
+	{ "cx-join", SB_LIB, SB_FLOOR_PLAIN, cx_row, &sb_attr_join, 0 },
+	{ "cx-caps", SB_LIB, SB_FLOOR_PLAIN, cx_row, &sb_attr_caps, 0 },
+	{ "cx-landlock", SB_LIB, SB_FLOOR_PLAIN, cx_row, &sb_attr_landlock, 0 },
+	{ "cx-seccomp", SB_LIB, SB_FLOOR_PLAIN, cx_row, &sb_attr_seccomp, 0 },
+	{ "cx-resources", SB_LIB, SB_FLOOR_PLAIN, cx_row, &sb_attr_resources, 0 },
+	{ "cx-cgroup-own", SB_LIB, SB_FLOOR_PLAIN, cx_row, &sb_attr_cgroup_own, 0 },
 	{ "posix_spawn", SB_BASE, SB_FLOOR_PLAIN, base_posix_spawn, NULL, 0 },
 	{ "fork", SB_BASE, SB_FLOOR_PLAIN, base_fork, NULL, 0 },
 	{ "vfork", SB_BASE, SB_FLOOR_PLAIN, base_vfork, NULL, 0 },
@@ -185,11 +192,13 @@ int sb_methods_setup(void)
 	attr_userpid.ngid_map = 1;
 	attr_allns = attr_userpid;
 	attr_allns.cloneflags = NS_ALL;
+	sb_rows_setup();
 	return open_extra_fds();
 }
 
 void sb_methods_teardown(void)
 {
+	sb_rows_teardown();
 	while (nextra > 0)
 		close(extra_fds[--nextra]);
 	if (sb_env.cgroup_fd >= 0) {

@@ -143,34 +143,37 @@ static void ratio_text(char *buf, size_t len, double x, double base)
 static void table(struct sb_results *res, FILE *csv)
 {
 	fprintf(csv, "method,kind,mem_mib,rss_mib,threads,n,fails,median_us,p99_us,mean_us,"
-		     "spawns_per_s,x_posix_spawn,x_floor\n");
-	sb_out("%-17s %6s %3s %7s %10s %10s %10s %8s %7s\n", "method", "memory", "thr", "n",
-	       "median_us", "p99_us", "spawns/s", "x_posix", "x_floor");
+		     "spawns_per_s,x_posix_spawn,x_floor,x_cx\n");
+	sb_out("%-17s %6s %3s %7s %10s %10s %10s %8s %7s %6s\n", "method", "memory", "thr", "n",
+	       "median_us", "p99_us", "spawns/s", "x_posix", "x_floor", "x_cx");
 	for (int mi = 0; mi < res->nmem; mi++) {
 		for (int ti = 0; ti < res->nthr; ti++) {
 			double ps = median_of(res, mi, ti, "posix_spawn");
+			double cx = median_of(res, mi, ti, "cx");
 
 			for (int m = 0; m < sb_nmethods; m++) {
 				const struct sb_method *me = &sb_methods[m];
 				const struct sb_cell *c = sb_cell(res, mi, ti, m);
 				double fl = floor_median(res, mi, ti, me->floor);
-				char rp[16], rf[16], mem[16];
+				char rp[16], rf[16], rc[16], mem[16];
 
 				if (!c->n)
 					continue;
 				ratio_text(rp, sizeof(rp), c->median, ps);
 				ratio_text(rf, sizeof(rf), c->median, fl);
+				ratio_text(rc, sizeof(rc), me->kind == SB_LIB ? c->median : 0, cx);
 				snprintf(mem, sizeof(mem), "%gG", (double)res->mem_mib[mi] / 1024);
-				sb_out("%-17s %6s %3d %7zu %10.1f %10.1f %10.0f %8s %7s%s\n", me->name,
+				sb_out("%-17s %6s %3d %7zu %10.1f %10.1f %10.0f %8s %7s %6s%s\n", me->name,
 				       mem, res->threads[ti], c->n, c->median, c->p99, throughput(c), rp,
-				       rf, c->fails ? "  (failures!)" : "");
-				fprintf(csv, "%s,%s,%ld,%ld,%d,%zu,%ld,%.2f,%.2f,%.2f,%.1f,%s,%s\n",
+				       rf, rc, c->fails ? "  (failures!)" : "");
+				fprintf(csv, "%s,%s,%ld,%ld,%d,%zu,%ld,%.2f,%.2f,%.2f,%.1f,%s,%s,%s\n",
 					me->name,
 					me->kind == SB_LIB ? "libclonexec" :
 					me->kind == SB_BASE ? "baseline" : "floor",
 					res->mem_mib[mi], res->rss_mib[mi], res->threads[ti], c->n,
 					c->fails, c->median, c->p99, c->mean, throughput(c),
-					strcmp(rp, "-") ? rp : "", strcmp(rf, "-") ? rf : "");
+					strcmp(rp, "-") ? rp : "", strcmp(rf, "-") ? rf : "",
+					strcmp(rc, "-") ? rc : "");
 			}
 			sb_out("\n");
 		}

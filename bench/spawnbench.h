@@ -36,6 +36,7 @@ enum sb_floor {
 	SB_FLOOR_PLAIN,
 	SB_FLOOR_USERPID,
 	SB_FLOOR_ALLNS,
+	SB_FLOOR_NONE,   /* no raw floor does the same work */
 };
 
 struct sb_method {
@@ -65,6 +66,17 @@ extern const struct sb_method sb_methods[];
 extern const int sb_nmethods;
 int sb_methods_setup(void);     /* attributes, cgroup, the extra fds */
 void sb_methods_teardown(void);
+
+/* rows.c: the attribute mixes of issues 9-11, built by sb_rows_setup. */
+extern struct cx_attr sb_attr_sandbox, sb_attr_join, sb_attr_caps, sb_attr_landlock,
+	sb_attr_seccomp, sb_attr_resources, sb_attr_cgroup_own;
+void sb_rows_setup(void);
+void sb_rows_teardown(void);
+
+/* sandbox.c: issue 9's sandbox of prog (bench/README.md), and the
+ * directory of a path (one static buffer, bound into that sandbox). */
+void sb_sandbox_attr(struct cx_attr *a, const char *prog);
+const char *sb_dir_of(const char *path);
 
 /* floor.c: raw clone + execve. */
 int sb_floor_plain(const struct sb_method *m, struct sb_worker *w);
