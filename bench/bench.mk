@@ -22,7 +22,7 @@ BENCH_PLOT = @if command -v gnuplot >/dev/null 2>&1; then \
 	else echo "bench: gnuplot not installed: no plot"; fi
 
 bench-build: $(BENCH_O)/spawnbench $(BENCH_O)/noop $(BENCH_O)/cmdtime $(BENCH_O)/xcheck \
-	$(BENCH_O)/livebench $(BENCH_O)/sleeper $(O)/examples/pidfd-epoll
+	$(BENCH_O)/livebench $(BENCH_O)/sleeper $(O)/examples/pidfd-epoll $(BENCH_O)/sandboxcmp
 
 $(BENCH_O) $(BENCH_RESULTS):
 	mkdir -p $@
@@ -54,6 +54,12 @@ $(BENCH_O)/sleeper: bench/sleeper.S | $(BENCH_O)
 $(O)/examples/pidfd-epoll: examples/pidfd-epoll.c include/clonexec.h $(O)/libclonexec.a
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(O)/libclonexec.a
+
+# The library's sandbox in-process beside bwrap, the CLI and unshare (bench/cli.sh).
+$(BENCH_O)/sandboxcmp: bench/sandboxcmp.c bench/sandbox.c bench/stats.c bench/spawnbench.h \
+		$(O)/libclonexec.a | $(BENCH_O)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -o $@ bench/sandboxcmp.c bench/sandbox.c bench/stats.c \
+		$(O)/libclonexec.a
 
 $(BENCH_O)/cmdtime: bench/cmdtime.c bench/stats.c bench/spawnbench.h | $(BENCH_O)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -o $@ bench/cmdtime.c bench/stats.c
