@@ -180,7 +180,30 @@ static void table(struct sb_results *res, FILE *csv)
 	}
 }
 
-/* gnuplot data: one block per method, titled by its name. */
+/* One gnuplot block per method, titled by its name: cost against memory
+ * at one thread. attr: issues 9-11's rows with cx beside them, else the rest. */
+static void plot_mem(struct sb_results *res, const char *path, int attr, int t1)
+{
+	FILE *f = fopen(path, "we");
+
+	if (!f)
+		return;
+	for (int m = 0, first = 1; m < sb_nmethods; m++) {
+		if (!res->avail[m] || (attr ? !sb_methods[m].attr_row && strcmp(sb_methods[m].name, "cx")
+					    : sb_methods[m].attr_row))
+			continue;
+		fprintf(f, "%s\"%s\"\n", first ? "" : "\n\n", sb_methods[m].name);
+		first = 0;
+		for (int mi = 0; mi < res->nmem; mi++) {
+			const struct sb_cell *c = sb_cell(res, mi, t1, m);
+
+			fprintf(f, "%g %.2f %.2f\n", (double)res->mem_mib[mi] / 1024, c->median,
+				c->p99);
+		}
+	}
+	fclose(f);
+}
+
 static void plot_data(struct sb_results *res, const char *dir)
 {
 	char path[4096];
@@ -188,28 +211,15 @@ static void plot_data(struct sb_results *res, const char *dir)
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/plot-mem.dat", dir);
-	f = fopen(path, "we");
-	if (f) {
-		for (int m = 0, first = 1; m < sb_nmethods; m++) {
-			if (!res->avail[m])
-				continue;
-			fprintf(f, "%s\"%s\"\n", first ? "" : "\n\n", sb_methods[m].name);
-			first = 0;
-			for (int mi = 0; mi < res->nmem; mi++) {
-				const struct sb_cell *c = sb_cell(res, mi, t1, m);
-
-				fprintf(f, "%g %.2f %.2f\n", (double)res->mem_mib[mi] / 1024,
-					c->median, c->p99);
-			}
-		}
-		fclose(f);
-	}
+	plot_mem(res, path, 0, t1);
+	snprintf(path, sizeof(path), "%s/plot-attr.dat", dir);
+	plot_mem(res, path, 1, t1);
 	snprintf(path, sizeof(path), "%s/plot-threads.dat", dir);
 	f = fopen(path, "we");
 	if (!f)
 		return;
 	for (int m = 0, first = 1; m < sb_nmethods; m++) {
-		if (!res->avail[m])
+		if (!res->avail[m] || sb_methods[m].attr_row)
 			continue;
 		fprintf(f, "%s\"%s\"\n", first ? "" : "\n\n", sb_methods[m].name);
 		first = 0;

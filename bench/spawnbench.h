@@ -47,6 +47,7 @@ struct sb_method {
 	int (*spawn_reap)(const struct sb_method *m, struct sb_worker *w);
 	const struct cx_attr *attr;        /* libclonexec rows (NULL: none) */
 	unsigned long nsflags;             /* namespace floors */
+	int attr_row;                      /* issues 9-11's rows: their own plot */
 };
 
 /* The shared inputs of every spawn. */
