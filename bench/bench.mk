@@ -58,13 +58,13 @@ $(O)/examples/pidfd-epoll: examples/pidfd-epoll.c include/clonexec.h $(O)/libclo
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(O)/libclonexec.a
 
 # The library's sandbox in-process beside bwrap, the CLI and unshare (bench/cli.sh).
-$(BENCH_O)/sandboxcmp: bench/sandboxcmp.c bench/sandbox.c bench/stats.c bench/spawnbench.h \
-		$(O)/libclonexec.a | $(BENCH_O)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -o $@ bench/sandboxcmp.c bench/sandbox.c bench/stats.c \
-		$(O)/libclonexec.a
+$(BENCH_O)/sandboxcmp: bench/sandboxcmp.c bench/sandbox.c bench/cmd.c bench/stats.c \
+		bench/spawnbench.h $(O)/libclonexec.a | $(BENCH_O)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -o $@ bench/sandboxcmp.c bench/sandbox.c bench/cmd.c \
+		bench/stats.c $(O)/libclonexec.a
 
-$(BENCH_O)/cmdtime: bench/cmdtime.c bench/stats.c bench/spawnbench.h | $(BENCH_O)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -o $@ bench/cmdtime.c bench/stats.c
+$(BENCH_O)/cmdtime: bench/cmdtime.c bench/cmd.c bench/stats.c bench/spawnbench.h | $(BENCH_O)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -o $@ bench/cmdtime.c bench/cmd.c bench/stats.c
 
 # The CLI may be under construction: build it if it builds, the script says
 # what it skips.

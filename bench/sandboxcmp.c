@@ -16,12 +16,10 @@
  *   sandboxcmp [-n RUNS] [-w WARMUP] [NAME 'COMMAND']...
  *   sandboxcmp --once
  */
-#include <fcntl.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "spawnbench.h"
@@ -63,40 +61,15 @@ static int lib_once(void)
 	return 0;
 }
 
-static double run(struct entry *e, posix_spawn_file_actions_t *fa)
+static double run(struct entry *e, const posix_spawn_file_actions_t *fa)
 {
 	double t0 = sb_now_us();
-	int status, r;
-	pid_t pid;
 
-	if (!e->argv[0]) {
-		if (lib_once() < 0)
-			exit(1);
-		return sb_now_us() - t0;
-	}
-	r = posix_spawnp(&pid, e->argv[0], fa, NULL, e->argv, environ);
-	if (r) {
-		fprintf(stderr, "sandboxcmp: %s: %s\n", e->argv[0], strerror(r));
+	if (e->argv[0])
+		return sb_cmd_run(e->name, e->argv, fa);
+	if (lib_once() < 0)
 		exit(1);
-	}
-	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status)) {
-		fprintf(stderr, "sandboxcmp: %s failed (status 0x%x)\n", e->name, status);
-		exit(1);
-	}
 	return sb_now_us() - t0;
-}
-
-static void split(struct entry *e, char *text)
-{
-	int n = 0;
-
-	for (char *tok = strtok(text, " "); tok && n < MAX_ARGS; tok = strtok(NULL, " "))
-		e->argv[n++] = tok;
-	e->argv[n] = NULL;
-	if (!n) {
-		fprintf(stderr, "sandboxcmp: empty command for %s\n", e->name);
-		exit(2);
-	}
 }
 
 static void usage(void)
@@ -138,16 +111,14 @@ int main(int argc, char **argv)
 	e[1].argv[1] = "--once";
 	for (; i < argc; i += 2, n++) {
 		e[n].name = argv[i];
-		split(&e[n], argv[i + 1]);
+		sb_cmd_split(e[n].name, e[n].argv, MAX_ARGS, argv[i + 1]);
 	}
 	for (int k = 0; k < n; k++) {
 		e[k].lat = calloc((size_t)runs, sizeof(double));
 		if (!e[k].lat)
 			return 1;
 	}
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+	sb_cmd_quiet(&fa);
 	for (int r = 0; r < warmup + runs; r++)
 		for (int k = 0; k < n; k++) {
 			struct entry *x = &e[(r + k) % n];

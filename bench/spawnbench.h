@@ -6,6 +6,7 @@
 #ifndef SPAWNBENCH_H
 #define SPAWNBENCH_H
 
+#include <spawn.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -138,6 +139,12 @@ void sb_settle(double ms);
 const char *sb_beside_self(const char *name);
 void sb_out_open(const char *path);
 void sb_out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* cmd.c: a command split at spaces into argv (max entries, then NULL),
+ * and one timed run of it (µs; exits unless it exits 0). */
+void sb_cmd_split(const char *who, char **argv, int max, char *text);
+double sb_cmd_run(const char *who, char *const *argv, const posix_spawn_file_actions_t *fa);
+void sb_cmd_quiet(posix_spawn_file_actions_t *fa);   /* stdout, stderr: /dev/null */
 
 /* memcheck.c: parent RSS and fd count around n spawns. */
 int sb_memcheck(long n, const char *csv_path);
