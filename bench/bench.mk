@@ -114,4 +114,4 @@ bench-quick: bench-deps bench-build bench-cli-build bench-python-build | $(BENCH
 	$(O)/examples/pidfd-epoll 100
 	$(BENCH_PLOT)
 	bench/cli.sh $(O) $(BENCH_RESULTS) --quick $(CLI_FLAGS)
-	$(call BENCH_PY,-n 60 0 1)
+	$(call BENCH_PY,-n 60 --blocks 5 0 1)

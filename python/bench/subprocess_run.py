@@ -1,10 +1,11 @@
 # SPDX-License-Identifier: MIT
 """subprocess.run(["true"]) with CPython's fork_exec and with clonexec's
 backend, with and without user=/group=/extra_groups=, in a parent holding
-GIB GiB of touched memory; the four variants interleaved in random order.
+GIB GiB of touched memory; the four variants interleaved in random order, the
+sizes taking turns in blocks of rounds (--blocks).
 
     PYTHONPATH=build/python /usr/bin/python3 python/bench/subprocess_run.py \
-        [-n N] [--csv FILE] [GIB...]
+        [-n N] [--blocks B] [--csv FILE] [GIB...]
 
 Prints, per memory size, the median and p90 wall time in µs, the mean CPU
 time of the parent and the child per call (steadier on a shared machine),
@@ -41,31 +42,42 @@ def run_once(on, cred):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("-n", type=int, default=200)
+    ap.add_argument("--blocks", type=int, default=10,
+                    help="the sizes take turns this many times (n / blocks rounds each)")
     ap.add_argument("--csv", help="write the table as CSV here")
     ap.add_argument("gib", nargs="*", type=float, default=[0, 2])
     a = ap.parse_args()
     os.environ["PATH"] = "/usr/bin:/bin"
     variants = [(on, cred) for on in (False, True) for cred in (False, True)]
-    print(f"# {a.n} runs per variant, interleaved; PATH={os.environ['PATH']}; "
+    a.blocks = max(1, min(a.blocks, a.n))
+    print(f"# {a.n} runs per variant and size, interleaved; the sizes in turn, "
+          f"{a.blocks} blocks; PATH={os.environ['PATH']}; "
           f"load {os.getloadavg()[0]:.1f}")
     print("| parent memory | variant | median µs | p90 µs | CPU µs (mean, parent + child) |")
     print("| ---: | --- | ---: | ---: | ---: |")
     meds, rows = {}, []
+    times = {g: {v: [] for v in variants} for g in a.gib}
+    # The sizes in turn, in blocks of rounds, so that a change of the
+    # machine's load falls on every size alike (flatness compares them).
+    for b in range(a.blocks):
+        per = a.n // a.blocks + (b < a.n % a.blocks)
+        for k in range(len(a.gib)):
+            gib = a.gib[(b + k) % len(a.gib)]
+            mem = bytearray(int(gib * (1 << 30)))
+            mem[::4096] = b"\1" * len(range(0, len(mem), 4096))  # touch every page
+            for v in variants:  # warm up
+                run_once(*v)
+            for _ in range(per):
+                order = variants[:]
+                random.shuffle(order)
+                for v in order:
+                    times[gib][v].append(run_once(*v))
+            del mem
     for gib in a.gib:
-        mem = bytearray(int(gib * (1 << 30)))
-        mem[::4096] = b"\1" * len(range(0, len(mem), 4096))  # touch every page
-        times = {v: [] for v in variants}
-        for v in variants:  # warm up
-            run_once(*v)
-        for _ in range(a.n):
-            order = variants[:]
-            random.shuffle(order)
-            for v in order:
-                times[v].append(run_once(*v))
-        med = {v: statistics.median(w for w, _ in t) for v, t in times.items()}
-        cpu = {v: statistics.mean(c for _, c in t) for v, t in times.items()}
+        med = {v: statistics.median(w for w, _ in t) for v, t in times[gib].items()}
+        cpu = {v: statistics.mean(c for _, c in t) for v, t in times[gib].items()}
         for v in variants:
-            p90 = statistics.quantiles([w for w, _ in times[v]], n=10)[-1]
+            p90 = statistics.quantiles([w for w, _ in times[gib][v]], n=10)[-1]
             name = ("clonexec backend" if v[0] else "CPython fork_exec") + \
                 (", user/group/extra_groups" if v[1] else "")
             print(f"| {gib:g} GiB | {name} | {med[v]:.0f} | {p90:.0f} | {cpu[v]:.0f} |")
@@ -75,7 +87,6 @@ def main():
         rc = [cpu[(True, c)] / cpu[(False, c)] for c in (False, True)]
         print(f"| {gib:g} GiB | backend/stock: plain, creds | {r[0]:.2f}, {r[1]:.3f} | "
               f"| {rc[0]:.2f}, {rc[1]:.3f} |")
-        del mem
     backend.uninstall()
     if a.csv:
         with open(a.csv, "w", encoding="utf-8") as f:
