@@ -10,6 +10,11 @@
 #   clonexec --exec --uid 65534 ... noop       vs  setpriv --reuid 65534 ... noop
 #   clonexec --join PID true                   vs  nsenter -a -t PID true
 #   clonexec --cap-drop ALL --cap-add ... true vs  setpriv --bounding-set -all,+... true
+#   clonexec --landlock-ro ... noop            vs  setpriv --landlock-access ... noop (util-linux
+#                                                  2.40+; else against plain clonexec, info)
+# and, by sandboxcmp (the same alternation, with the library in-process beside
+# the commands), issue 9's sandbox: the library, clonexec and bwrap (targets
+# 0.25 and 0.5 of bwrap), unshare -r -p -f --mount-proc beside them.
 #
 # usage: bench/cli.sh BUILD_DIR RESULTS_DIR [--quick]
 set -u
@@ -48,6 +53,7 @@ done
 
 npass=0 nmiss=0
 # compare NAME_A 'CMD A' NAME_B 'CMD B' BOUND: is median(A) / median(B) <= BOUND?
+# BOUND info: print the ratio, no target.
 compare() {
 	local na=$1 ca=$2 nb=$3 cb=$4 bound=$5 out ratio verdict c
 	for c in "$ca" "$cb"; do
@@ -62,7 +68,9 @@ compare() {
 		return
 	fi
 	ratio=$(awk -F'\t' '$1 == "ratio" { print $2 }' <<<"$out")
-	if awk -v r="$ratio" -v b="$bound" 'BEGIN { exit !(r <= b) }'; then
+	if [ "$bound" = info ]; then
+		verdict=info
+	elif awk -v r="$ratio" -v b="$bound" 'BEGIN { exit !(r <= b) }'; then
 		verdict=PASS npass=$((npass + 1))
 	else
 		verdict=MISS nmiss=$((nmiss + 1))
@@ -70,11 +78,76 @@ compare() {
 	{
 		awk -F'\t' -v a="$ca" -v b="$cb" -v na="$na" '$1 != "ratio" {
 			printf "%-46s %10.1f %10.1f %6d\n", ($1 == na ? a : b), $2, $3, $4 }' <<<"$out"
-		printf 'TARGET %s / %s <= %s: measured %s  %s\n\n' "$na" "$nb" "$bound" "$ratio" \
-			"$verdict"
+		if [ "$verdict" = info ]; then
+			printf 'info   %s / %s (no target): %s\n\n' "$na" "$nb" "$ratio"
+		else
+			printf 'TARGET %s / %s <= %s: measured %s  %s\n\n' "$na" "$nb" "$bound" \
+				"$ratio" "$verdict"
+		fi
 	} | tee -a "$txt"
 	awk -F'\t' -v r="$ratio" -v bd="$bound" -v v="$verdict" '$1 != "ratio" {
 		printf "%s,%s,%s,%s,%s,%s,%s\n", $1, $2, $3, $4, r, bd, v }' <<<"$out" >>"$csv"
+}
+
+# Issue 9's sandbox (bench/sandbox.c) by the library, the CLI and bwrap, with
+# unshare -r -p -f --mount-proc (no new root) beside them, by sandboxcmp.
+sandbox_rows() {
+	local sc=$O/bench/sandboxcmp ndir bw cx out m tgt c
+	ndir=$(cd "$O/bench" && pwd)
+	bw="bwrap --unshare-user --unshare-pid --unshare-ipc --unshare-uts --ro-bind /usr /usr"
+	bw="$bw --symlink usr/bin /bin --symlink usr/lib /lib --symlink usr/lib64 /lib64"
+	bw="$bw --proc /proc --dev /dev --tmpfs /tmp --ro-bind $ndir $ndir $ndir/noop"
+	cx="-r -p -i -u --new-root --ro-bind /usr /usr --symlink usr/bin /bin --symlink usr/lib /lib"
+	cx="$cx --symlink usr/lib64 /lib64 --proc /proc --dev /dev --tmpfs /tmp --ro-bind $ndir $ndir"
+	if [ ! -x "$sc" ]; then
+		say "cli: $sc missing: no sandbox comparison"; nmiss=$((nmiss + 1)); return
+	fi
+	for c in "$bw" "$cli $cx -- $ndir/noop" "$cli $cx --init -- $ndir/noop" \
+		"unshare -r -p -f --mount-proc $ndir/noop"; do
+		if ! $c >/dev/null 2>&1; then
+			say "cli: SKIP the sandbox comparison: '$c' fails here"; return
+		fi
+	done
+	if ! out=$("$sc" -n "$runs" -w "$warmup" "clonexec sandbox" "$cli $cx -- $ndir/noop" \
+		"clonexec sandbox --init" "$cli $cx --init -- $ndir/noop" "bwrap sandbox" "$bw" \
+		"unshare -r -p -f --mount-proc" "unshare -r -p -f --mount-proc $ndir/noop"); then
+		say "cli: sandboxcmp failed"; nmiss=$((nmiss + 1)); return
+	fi
+	say ""
+	say "Sandbox (issue 9): user, pid, ipc, uts, mount ns; new root: ro /usr, 3 symlinks, proc, dev,"
+	say "tmpfs /tmp, ro-bind of $ndir; $runs rounds, each entry once a round, first rotating."
+	say "library: cx_spawn + wait in sandboxcmp's own process (no process start);"
+	say "library+process: 'sandboxcmp --once' run as a command (a process start + that spawn)"
+	awk -F'\t' '{ printf "%-46s %10.1f %10.1f %6d\n", $1, $2, $3, $4 }' <<<"$out" | tee -a "$txt"
+	m=$(awk -F'\t' '$1 == "bwrap sandbox" { print $2 }' <<<"$out")
+	# name, bound (info: none)
+	while read -r tgt; do
+		local name=${tgt% *} bound=${tgt##* } x ratio verdict
+		x=$(awk -F'\t' -v n="$name" '$1 == n { print $2 }' <<<"$out")
+		ratio=$(awk -v a="$x" -v b="$m" 'BEGIN { printf "%.3f", a / b }')
+		if [ "$bound" = info ]; then
+			verdict=info
+			say "info   $name / bwrap sandbox (no target): $ratio"
+		else
+			if awk -v r="$ratio" -v b="$bound" 'BEGIN { exit !(r <= b) }'; then
+				verdict=PASS npass=$((npass + 1))
+			else
+				verdict=MISS nmiss=$((nmiss + 1))
+			fi
+			say "TARGET $name / bwrap sandbox <= $bound: measured $ratio  $verdict"
+		fi
+		awk -F'\t' -v n="$name" -v r="$ratio" -v bd="$bound" -v v="$verdict" '$1 == n {
+			printf "%s,%s,%s,%s,%s,%s,%s\n", $1, $2, $3, $4, r, bd, v }' <<<"$out" >>"$csv"
+	done <<-EOF
+		library 0.25
+		library+process info
+		clonexec sandbox 0.5
+		clonexec sandbox --init info
+		unshare -r -p -f --mount-proc info
+	EOF
+	awk -F'\t' '$1 == "bwrap sandbox" { printf "%s,%s,%s,%s,,,\n", $1, $2, $3, $4 }' \
+		<<<"$out" >>"$csv"
+	say ""
 }
 
 say "CLI: $runs alternating runs of each command after $warmup warm-up pairs; output to /dev/null"
@@ -99,4 +172,18 @@ kill "$target" 2>/dev/null
 wait "$target" 2>/dev/null
 compare "clonexec --cap-drop/--cap-add" "$cli --cap-drop ALL --cap-add net_bind_service -- $noop" \
 	"setpriv --bounding-set" "setpriv --bounding-set -all,+net_bind_service --inh-caps -all $noop" 1.0
+
+# Landlock: setpriv has it from util-linux 2.40 (--landlock-access, --landlock-rule).
+ndir=$(dirname "$noop")
+ll="--landlock-ro /usr --landlock-ro $ndir --landlock-rw /tmp --landlock-rw /dev"
+if setpriv --help 2>&1 | grep -q -- --landlock-access; then
+	ro=execute,read-file,read-dir
+	compare "clonexec --landlock" "$cli $ll -- $noop" "setpriv --landlock" \
+		"setpriv --landlock-access fs --landlock-rule path-beneath:$ro:/usr --landlock-rule path-beneath:$ro:$ndir --landlock-rule path-beneath:all:/tmp --landlock-rule path-beneath:all:/dev $noop" 1.0
+else
+	say "cli: setpriv $(setpriv --version 2>&1 | awk '{ print $NF }') has no --landlock-access (util-linux 2.40+): Landlock against plain clonexec, no target"
+	compare "clonexec --landlock" "$cli $ll -- $noop" "clonexec" "$cli -- $noop" info
+fi
+
+sandbox_rows
 say "CLI: $npass PASS, $nmiss MISS"

@@ -8,17 +8,13 @@
  *   cmdtime [-n RUNS] [-w WARMUP] NAME_A 'COMMAND A' NAME_B 'COMMAND B'
  * Commands are split at spaces (no quoting).
  */
-#include <fcntl.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "spawnbench.h"
-
-extern char **environ;
 
 #define MAX_ARGS 32
 
@@ -28,38 +24,6 @@ struct cmd {
 	double *lat;
 	int n;
 };
-
-static void split(struct cmd *c, char *text)
-{
-	int n = 0;
-
-	for (char *tok = strtok(text, " "); tok && n < MAX_ARGS; tok = strtok(NULL, " "))
-		c->argv[n++] = tok;
-	c->argv[n] = NULL;
-	if (!n) {
-		fprintf(stderr, "cmdtime: empty command for %s\n", c->name);
-		exit(2);
-	}
-}
-
-static double run(struct cmd *c, posix_spawn_file_actions_t *fa)
-{
-	double t0 = sb_now_us(), t1;
-	int status, r;
-	pid_t pid;
-
-	r = posix_spawnp(&pid, c->argv[0], fa, NULL, c->argv, environ);
-	if (r) {
-		fprintf(stderr, "cmdtime: %s: %s\n", c->argv[0], strerror(r));
-		exit(1);
-	}
-	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status)) {
-		fprintf(stderr, "cmdtime: %s failed (status 0x%x)\n", c->name, status);
-		exit(1);
-	}
-	t1 = sb_now_us();
-	return t1 - t0;
-}
 
 int main(int argc, char **argv)
 {
@@ -82,23 +46,22 @@ int main(int argc, char **argv)
 	}
 	for (int i = 0; i < 2; i++) {
 		cmd[i].name = argv[optind + 2 * i];
-		split(&cmd[i], argv[optind + 2 * i + 1]);
+		sb_cmd_split(cmd[i].name, cmd[i].argv, MAX_ARGS, argv[optind + 2 * i + 1]);
 		cmd[i].lat = calloc((size_t)runs, sizeof(double));
 		if (!cmd[i].lat)
 			return 1;
 	}
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+	sb_cmd_quiet(&fa);
 	for (int i = 0; i < warmup; i++) {
-		run(&cmd[i & 1], &fa);
-		run(&cmd[!(i & 1)], &fa);
+		sb_cmd_run(cmd[i & 1].name, cmd[i & 1].argv, &fa);
+		sb_cmd_run(cmd[!(i & 1)].name, cmd[!(i & 1)].argv, &fa);
 	}
 	for (int i = 0; i < runs; i++) {
 		int first = i & 1;
 
-		cmd[first].lat[cmd[first].n++] = run(&cmd[first], &fa);
-		cmd[!first].lat[cmd[!first].n++] = run(&cmd[!first], &fa);
+		cmd[first].lat[cmd[first].n++] = sb_cmd_run(cmd[first].name, cmd[first].argv, &fa);
+		cmd[!first].lat[cmd[!first].n++] =
+			sb_cmd_run(cmd[!first].name, cmd[!first].argv, &fa);
 	}
 	for (int i = 0; i < 2; i++) {
 		sb_sort(cmd[i].lat, (size_t)cmd[i].n);

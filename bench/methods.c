@@ -118,20 +118,27 @@ static int base_vfork(const struct sb_method *m, struct sb_worker *w)
 
 /* In table order. The attributes are filled in by sb_methods_setup. */
 const struct sb_method sb_methods[] = {
-	{ "cx", SB_LIB, SB_FLOOR_PLAIN, cx_row, NULL, 0 },
-	{ "cx-cred", SB_LIB, SB_FLOOR_PLAIN, cx_row, &attr_cred, 0 },
-	{ "cx-closefds", SB_LIB, SB_FLOOR_PLAIN, cx_row, &attr_closefds, 0 },
-	{ "cx-cgroup", SB_LIB, SB_FLOOR_PLAIN, cx_row, &attr_cgroup, 0 },
-	{ "cx-userpid", SB_LIB, SB_FLOOR_USERPID, cx_row, &attr_userpid, 0 },
-	{ "cx-6ns", SB_LIB, SB_FLOOR_ALLNS, cx_row, &attr_allns, 0 },
-	{ "posix_spawn", SB_BASE, SB_FLOOR_PLAIN, base_posix_spawn, NULL, 0 },
-	{ "fork", SB_BASE, SB_FLOOR_PLAIN, base_fork, NULL, 0 },
-	{ "vfork", SB_BASE, SB_FLOOR_PLAIN, base_vfork, NULL, 0 },
-	{ "floor", SB_FLOOR, SB_FLOOR_PLAIN, sb_floor_plain, NULL, 0 },
-	{ "floor-userpid-pm", SB_FLOOR, SB_FLOOR_USERPID, sb_floor_ns_parent, NULL, NS_USERPID },
-	{ "floor-userpid-sm", SB_FLOOR, SB_FLOOR_USERPID, sb_floor_ns_self, NULL, NS_USERPID },
-	{ "floor-6ns-pm", SB_FLOOR, SB_FLOOR_ALLNS, sb_floor_ns_parent, NULL, NS_ALL },
-	{ "floor-6ns-sm", SB_FLOOR, SB_FLOOR_ALLNS, sb_floor_ns_self, NULL, NS_ALL },
+	{ "cx", SB_LIB, SB_FLOOR_PLAIN, cx_row, NULL, 0, 0 },
+	{ "cx-cred", SB_LIB, SB_FLOOR_PLAIN, cx_row, &attr_cred, 0, 0 },
+	{ "cx-closefds", SB_LIB, SB_FLOOR_PLAIN, cx_row, &attr_closefds, 0, 0 },
+	{ "cx-cgroup", SB_LIB, SB_FLOOR_PLAIN, cx_row, &attr_cgroup, 0, 0 },
+	{ "cx-userpid", SB_LIB, SB_FLOOR_USERPID, cx_row, &attr_userpid, 0, 0 },
+	{ "cx-6ns", SB_LIB, SB_FLOOR_ALLNS, cx_row, &attr_allns, 0, 0 },
+	{ "cx-sandbox", SB_LIB, SB_FLOOR_NONE, cx_row, &sb_attr_sandbox, 0, 1 },
+	{ "cx-join", SB_LIB, SB_FLOOR_PLAIN, cx_row, &sb_attr_join, 0, 1 },
+	{ "cx-caps", SB_LIB, SB_FLOOR_PLAIN, cx_row, &sb_attr_caps, 0, 1 },
+	{ "cx-landlock", SB_LIB, SB_FLOOR_PLAIN, cx_row, &sb_attr_landlock, 0, 1 },
+	{ "cx-seccomp", SB_LIB, SB_FLOOR_PLAIN, cx_row, &sb_attr_seccomp, 0, 1 },
+	{ "cx-resources", SB_LIB, SB_FLOOR_PLAIN, cx_row, &sb_attr_resources, 0, 1 },
+	{ "cx-cgroup-own", SB_LIB, SB_FLOOR_PLAIN, cx_row, &sb_attr_cgroup_own, 0, 1 },
+	{ "posix_spawn", SB_BASE, SB_FLOOR_PLAIN, base_posix_spawn, NULL, 0, 0 },
+	{ "fork", SB_BASE, SB_FLOOR_PLAIN, base_fork, NULL, 0, 0 },
+	{ "vfork", SB_BASE, SB_FLOOR_PLAIN, base_vfork, NULL, 0, 0 },
+	{ "floor", SB_FLOOR, SB_FLOOR_PLAIN, sb_floor_plain, NULL, 0, 0 },
+	{ "floor-userpid-pm", SB_FLOOR, SB_FLOOR_USERPID, sb_floor_ns_parent, NULL, NS_USERPID, 0 },
+	{ "floor-userpid-sm", SB_FLOOR, SB_FLOOR_USERPID, sb_floor_ns_self, NULL, NS_USERPID, 0 },
+	{ "floor-6ns-pm", SB_FLOOR, SB_FLOOR_ALLNS, sb_floor_ns_parent, NULL, NS_ALL, 0 },
+	{ "floor-6ns-sm", SB_FLOOR, SB_FLOOR_ALLNS, sb_floor_ns_self, NULL, NS_ALL, 0 },
 };
 
 const int sb_nmethods = (int)(sizeof(sb_methods) / sizeof(sb_methods[0]));
@@ -185,11 +192,13 @@ int sb_methods_setup(void)
 	attr_userpid.ngid_map = 1;
 	attr_allns = attr_userpid;
 	attr_allns.cloneflags = NS_ALL;
+	sb_rows_setup();
 	return open_extra_fds();
 }
 
 void sb_methods_teardown(void)
 {
+	sb_rows_teardown();
 	while (nextra > 0)
 		close(extra_fds[--nextra]);
 	if (sb_env.cgroup_fd >= 0) {

@@ -2,13 +2,15 @@
 #   gnuplot -e "dir='bench/results'" bench/plot.gp
 # Left: median µs per spawn against parent memory (1 thread), log scale.
 # Middle: spawns per second against threads spawning at once (first memory level).
+# Second row left: the rows of issues 9-11 (sandbox, join, caps, Landlock, seccomp,
+# resources, own cgroup) against parent memory, cx beside them.
 # Bottom left (when livebench ran): µs per spawn and per reap against live children.
 # Bottom right (when xcheck ran its ladder): the floor plus one thing at a time, up to cx.
 if (!exists("dir")) dir = "bench/results"
 if (strstrt(GPVAL_TERMINALS, "pngcairo") > 0) {
-	set terminal pngcairo size 1600,1150 font ",10"
+	set terminal pngcairo size 1600,1650 font ",10"
 } else {
-	set terminal png size 1600,1150
+	set terminal png size 1600,1650
 }
 set output dir."/bench.png"
 set datafile separator whitespace
@@ -36,7 +38,8 @@ stats dir."/plot-mem.dat" using 1 nooutput
 nblocks = STATS_blocks
 live = system("test -s ".dir."/plot-live.dat && echo 1 || echo 0") + 0
 ladder = system("grep -q '^f+pidfd,' ".dir."/xcheck.csv 2>/dev/null && echo 1 || echo 0") + 0
-set multiplot layout 2,2 title "spawn + reap of a no-op static program (median)"
+attr = system("test -s ".dir."/plot-attr.dat && echo 1 || echo 0") + 0
+set multiplot layout 3,2 title "spawn + reap of a no-op static program (median)"
 set title "cost against parent memory (1 thread)"
 set xlabel "parent resident memory (GiB, touched)"
 set ylabel "µs per spawn (log)"
@@ -57,6 +60,30 @@ set xrange [0.8:4.2]
 set logscale y
 plot for [i=0:nblocks-1] dir."/plot-threads.dat" index i using 1:2 with linespoints \
 	ls (i % 14) + 1 title columnheader(1)
+unset logscale y
+if (attr) {
+	stats dir."/plot-attr.dat" using 1 nooutput
+	nattr = STATS_blocks
+	set title "issues 9-11: each attribute mix against parent memory (1 thread)"
+	set xlabel "parent resident memory (GiB, touched)"
+	set ylabel "µs per spawn (log)"
+	set logscale y
+	set xtics 1
+	set xrange [-0.2:*]
+	set autoscale xfixmax
+	set offsets 0, 0.2, 0, 0
+	set style line 31 lc rgb "#0072B2" lw 3 pt 7 dt 1
+	set style line 32 lc rgb "#7B3294" lw 2 pt 5 dt 1
+	set style line 33 lc rgb "#009E73" lw 2 pt 9 dt 1
+	set style line 34 lc rgb "#D55E00" lw 2 pt 11 dt 1
+	set style line 35 lc rgb "#E69F00" lw 2 pt 13 dt 1
+	set style line 36 lc rgb "#56B4E9" lw 2 pt 15 dt 1
+	set style line 37 lc rgb "#CC79A7" lw 2 pt 4 dt 1
+	set style line 38 lc rgb "#666666" lw 2 pt 6 dt 1
+	plot for [i=0:nattr-1] dir."/plot-attr.dat" index i using 1:2 with linespoints \
+		ls 31 + (i % 8) title columnheader(1)
+	unset logscale y
+}
 if (live) {
 	stats dir."/plot-live.dat" using 1 nooutput
 	nlive = STATS_blocks

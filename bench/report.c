@@ -143,41 +143,67 @@ static void ratio_text(char *buf, size_t len, double x, double base)
 static void table(struct sb_results *res, FILE *csv)
 {
 	fprintf(csv, "method,kind,mem_mib,rss_mib,threads,n,fails,median_us,p99_us,mean_us,"
-		     "spawns_per_s,x_posix_spawn,x_floor\n");
-	sb_out("%-17s %6s %3s %7s %10s %10s %10s %8s %7s\n", "method", "memory", "thr", "n",
-	       "median_us", "p99_us", "spawns/s", "x_posix", "x_floor");
+		     "spawns_per_s,x_posix_spawn,x_floor,x_cx\n");
+	sb_out("%-17s %6s %3s %7s %10s %10s %10s %8s %7s %6s\n", "method", "memory", "thr", "n",
+	       "median_us", "p99_us", "spawns/s", "x_posix", "x_floor", "x_cx");
 	for (int mi = 0; mi < res->nmem; mi++) {
 		for (int ti = 0; ti < res->nthr; ti++) {
 			double ps = median_of(res, mi, ti, "posix_spawn");
+			double cx = median_of(res, mi, ti, "cx");
 
 			for (int m = 0; m < sb_nmethods; m++) {
 				const struct sb_method *me = &sb_methods[m];
 				const struct sb_cell *c = sb_cell(res, mi, ti, m);
 				double fl = floor_median(res, mi, ti, me->floor);
-				char rp[16], rf[16], mem[16];
+				char rp[16], rf[16], rc[16], mem[16];
 
 				if (!c->n)
 					continue;
 				ratio_text(rp, sizeof(rp), c->median, ps);
 				ratio_text(rf, sizeof(rf), c->median, fl);
+				ratio_text(rc, sizeof(rc), me->kind == SB_LIB ? c->median : 0, cx);
 				snprintf(mem, sizeof(mem), "%gG", (double)res->mem_mib[mi] / 1024);
-				sb_out("%-17s %6s %3d %7zu %10.1f %10.1f %10.0f %8s %7s%s\n", me->name,
+				sb_out("%-17s %6s %3d %7zu %10.1f %10.1f %10.0f %8s %7s %6s%s\n", me->name,
 				       mem, res->threads[ti], c->n, c->median, c->p99, throughput(c), rp,
-				       rf, c->fails ? "  (failures!)" : "");
-				fprintf(csv, "%s,%s,%ld,%ld,%d,%zu,%ld,%.2f,%.2f,%.2f,%.1f,%s,%s\n",
+				       rf, rc, c->fails ? "  (failures!)" : "");
+				fprintf(csv, "%s,%s,%ld,%ld,%d,%zu,%ld,%.2f,%.2f,%.2f,%.1f,%s,%s,%s\n",
 					me->name,
 					me->kind == SB_LIB ? "libclonexec" :
 					me->kind == SB_BASE ? "baseline" : "floor",
 					res->mem_mib[mi], res->rss_mib[mi], res->threads[ti], c->n,
 					c->fails, c->median, c->p99, c->mean, throughput(c),
-					strcmp(rp, "-") ? rp : "", strcmp(rf, "-") ? rf : "");
+					strcmp(rp, "-") ? rp : "", strcmp(rf, "-") ? rf : "",
+					strcmp(rc, "-") ? rc : "");
 			}
 			sb_out("\n");
 		}
 	}
 }
 
-/* gnuplot data: one block per method, titled by its name. */
+/* One gnuplot block per method, titled by its name: cost against memory
+ * at one thread. attr: issues 9-11's rows with cx beside them, else the rest. */
+static void plot_mem(struct sb_results *res, const char *path, int attr, int t1)
+{
+	FILE *f = fopen(path, "we");
+
+	if (!f)
+		return;
+	for (int m = 0, first = 1; m < sb_nmethods; m++) {
+		if (!res->avail[m] || (attr ? !sb_methods[m].attr_row && strcmp(sb_methods[m].name, "cx")
+					    : sb_methods[m].attr_row))
+			continue;
+		fprintf(f, "%s\"%s\"\n", first ? "" : "\n\n", sb_methods[m].name);
+		first = 0;
+		for (int mi = 0; mi < res->nmem; mi++) {
+			const struct sb_cell *c = sb_cell(res, mi, t1, m);
+
+			fprintf(f, "%g %.2f %.2f\n", (double)res->mem_mib[mi] / 1024, c->median,
+				c->p99);
+		}
+	}
+	fclose(f);
+}
+
 static void plot_data(struct sb_results *res, const char *dir)
 {
 	char path[4096];
@@ -185,28 +211,15 @@ static void plot_data(struct sb_results *res, const char *dir)
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/plot-mem.dat", dir);
-	f = fopen(path, "we");
-	if (f) {
-		for (int m = 0, first = 1; m < sb_nmethods; m++) {
-			if (!res->avail[m])
-				continue;
-			fprintf(f, "%s\"%s\"\n", first ? "" : "\n\n", sb_methods[m].name);
-			first = 0;
-			for (int mi = 0; mi < res->nmem; mi++) {
-				const struct sb_cell *c = sb_cell(res, mi, t1, m);
-
-				fprintf(f, "%g %.2f %.2f\n", (double)res->mem_mib[mi] / 1024,
-					c->median, c->p99);
-			}
-		}
-		fclose(f);
-	}
+	plot_mem(res, path, 0, t1);
+	snprintf(path, sizeof(path), "%s/plot-attr.dat", dir);
+	plot_mem(res, path, 1, t1);
 	snprintf(path, sizeof(path), "%s/plot-threads.dat", dir);
 	f = fopen(path, "we");
 	if (!f)
 		return;
 	for (int m = 0, first = 1; m < sb_nmethods; m++) {
-		if (!res->avail[m])
+		if (!res->avail[m] || sb_methods[m].attr_row)
 			continue;
 		fprintf(f, "%s\"%s\"\n", first ? "" : "\n\n", sb_methods[m].name);
 		first = 0;

@@ -6,6 +6,7 @@
 #ifndef SPAWNBENCH_H
 #define SPAWNBENCH_H
 
+#include <spawn.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -36,6 +37,7 @@ enum sb_floor {
 	SB_FLOOR_PLAIN,
 	SB_FLOOR_USERPID,
 	SB_FLOOR_ALLNS,
+	SB_FLOOR_NONE,   /* no raw floor does the same work */
 };
 
 struct sb_method {
@@ -46,6 +48,7 @@ struct sb_method {
 	int (*spawn_reap)(const struct sb_method *m, struct sb_worker *w);
 	const struct cx_attr *attr;        /* libclonexec rows (NULL: none) */
 	unsigned long nsflags;             /* namespace floors */
+	int attr_row;                      /* issues 9-11's rows: their own plot */
 };
 
 /* The shared inputs of every spawn. */
@@ -65,6 +68,17 @@ extern const struct sb_method sb_methods[];
 extern const int sb_nmethods;
 int sb_methods_setup(void);     /* attributes, cgroup, the extra fds */
 void sb_methods_teardown(void);
+
+/* rows.c: the attribute mixes of issues 9-11, built by sb_rows_setup. */
+extern struct cx_attr sb_attr_sandbox, sb_attr_join, sb_attr_caps, sb_attr_landlock,
+	sb_attr_seccomp, sb_attr_resources, sb_attr_cgroup_own;
+void sb_rows_setup(void);
+void sb_rows_teardown(void);
+
+/* sandbox.c: issue 9's sandbox of prog (bench/README.md), and the
+ * directory of a path (one static buffer, bound into that sandbox). */
+void sb_sandbox_attr(struct cx_attr *a, const char *prog);
+const char *sb_dir_of(const char *path);
 
 /* floor.c: raw clone + execve. */
 int sb_floor_plain(const struct sb_method *m, struct sb_worker *w);
@@ -125,6 +139,12 @@ void sb_settle(double ms);
 const char *sb_beside_self(const char *name);
 void sb_out_open(const char *path);
 void sb_out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* cmd.c: a command split at spaces into argv (max entries, then NULL),
+ * and one timed run of it (µs; exits unless it exits 0). */
+void sb_cmd_split(const char *who, char **argv, int max, char *text);
+double sb_cmd_run(const char *who, char *const *argv, const posix_spawn_file_actions_t *fa);
+void sb_cmd_quiet(posix_spawn_file_actions_t *fa);   /* stdout, stderr: /dev/null */
 
 /* memcheck.c: parent RSS and fd count around n spawns. */
 int sb_memcheck(long n, const char *csv_path);
