@@ -10,6 +10,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "fuzz-input.h"
 #include "options.h"
@@ -19,6 +22,25 @@
 static int quiet_cb(int index, int step, const char *who, const char *text, void *data)
 {
 	(void)index, (void)step, (void)who, (void)text, (void)data;
+	return 0;
+}
+
+/* Options that read an fd (--seccomp FD) read this process's: one that is
+ * a pipe or a terminal (stdin, or what the caller of make left open) would
+ * block the run until libFuzzer's timeout. Every such fd but stdout and
+ * stderr reads /dev/null instead; files and directories stay. */
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	struct stat st;
+
+	(void)argc, (void)argv;
+	for (int fd = 0; null >= 0 && fd < 1024; fd++)
+		if (fd != 1 && fd != 2 && fd != null && fstat(fd, &st) == 0 &&
+		    !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
+			dup3(null, fd, O_CLOEXEC);
+	if (null >= 0)
+		close(null);
 	return 0;
 }
 
