@@ -50,6 +50,11 @@
 /* 0.2, issue 9: the same numbers on x86_64 and arm64 (the unified table) */
 #define CX_SYS_openat2 437
 #define CX_SYS_mount_setattr 442
+#define CX_SYS_open_tree 428
+#define CX_SYS_move_mount 429
+#define CX_OPEN_TREE_CLONE 1
+#define CX_MOVE_MOUNT_F_EMPTY_PATH 0x4
+#define CX_MOVE_MOUNT_T_EMPTY_PATH 0x40
 #ifndef P_PIDFD
 #define P_PIDFD 3
 #endif

@@ -81,26 +81,31 @@ static long open_in(const struct cx_plan *plan, const char *path)
 	return fd;
 }
 
-static long make(long dirfd, const char *name, int what)
+/* Make name in dirfd (a directory inside the root) and open it. What we
+ * made is opened through dirfd without following a symlink (a file made
+ * O_EXCL is its own fd); what was there already (EEXIST) is resolved inside
+ * the root like any target. */
+static long make(const struct cx_plan *plan, long dirfd, const char *name, const char *path,
+		 int what)
 {
 	long r;
 
 	if (what == MAKE_FILE) {
 		r = cx_sys4(SYS_openat, dirfd, name,
 			    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-		if (r >= 0) {
-			close_fd(r);
-			r = 0;
-		}
-	} else {
-		r = cx_sys3(SYS_mkdirat, dirfd, name, 0755);
+		return r == -EEXIST ? open_in(plan, path) : r;
 	}
-	return r == -EEXIST ? 0 : r;
+	r = cx_sys3(SYS_mkdirat, dirfd, name, 0755);
+	if (r == -EEXIST)
+		return open_in(plan, path);
+	if (r < 0)
+		return r;
+	return cx_sys4(SYS_openat, dirfd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0);
 }
 
 /* Open the target; when missing, make its missing parents (0755) and, as
- * `what` says, itself. Each prefix is resolved inside the root again, so a
- * symlink met on the way is followed there, never out. */
+ * `what` says, itself. Each existing prefix is resolved inside the root
+ * again, so a symlink met on the way is followed there, never out. */
 static long ensure(const struct cx_plan *plan, const char *target, int what)
 {
 	struct cx_mnt_state *st = plan->mnt;
@@ -113,13 +118,11 @@ static long ensure(const struct cx_plan *plan, const char *target, int what)
 		for (end = start; target[end] && target[end] != '/'; end++)
 			st->path[end] = target[end];
 		st->path[end] = '\0';
-		fd = open_in(plan, st->path);
-		if (fd == -ENOENT) {
-			long r = make(parent >= 0 ? parent : st->root, st->path + start,
-				      target[end] ? MAKE_DIR : what);
-
-			fd = r < 0 ? r : open_in(plan, st->path);
-		}
+		/* The target itself is missing: the first open said so. */
+		fd = target[end] ? open_in(plan, st->path) : -ENOENT;
+		if (fd == -ENOENT)
+			fd = make(plan, parent >= 0 ? parent : st->root, st->path + start, st->path,
+				  target[end] ? MAKE_DIR : what);
 		close_fd(parent);
 		if (fd < 0 || !target[end])
 			return fd;
@@ -168,6 +171,31 @@ static long restrict_mount(const struct cx_plan *plan, const char *target, uint6
 	return r;
 }
 
+/* Linux 5.12+: a detached copy of the source tree, made nosuid, nodev and
+ * read-only (submounts too) before it is attached: the bind is never seen
+ * writable, and the target needs no second lookup. */
+static long bind_detached(long src, long dst, uint64_t set)
+{
+	struct cx_mount_attr attr;
+	long tree, r;
+
+	tree = cx_sys3(CX_SYS_open_tree, src, "",
+		       CX_OPEN_TREE_CLONE | O_CLOEXEC | AT_EMPTY_PATH | CX_AT_RECURSIVE);
+	if (tree < 0)
+		return tree;
+	attr.attr_set = set;
+	attr.attr_clr = 0;
+	attr.propagation = 0;
+	attr.userns_fd = 0;
+	r = cx_syscall6(CX_SYS_mount_setattr, tree, (long)"", AT_EMPTY_PATH | CX_AT_RECURSIVE,
+			(long)&attr, sizeof(attr), 0);
+	if (r == 0)
+		r = cx_syscall6(CX_SYS_move_mount, tree, (long)"", dst, (long)"",
+				CX_MOVE_MOUNT_F_EMPTY_PATH | CX_MOVE_MOUNT_T_EMPTY_PATH, 0);
+	close_fd(tree);
+	return r;
+}
+
 static long bind_mount(const struct cx_plan *plan, const struct cx_op *op)
 {
 	const struct cx_op_mount *m = &op->mount;
@@ -189,8 +217,18 @@ static long bind_mount(const struct cx_plan *plan, const struct cx_op *op)
 		return 0;
 	if (src < 0)
 		return src;
+	if (op->step != CX_STEP_DEV_BIND)
+		set |= CX_MOUNT_ATTR_NODEV;
+	if (op->step == CX_STEP_RO_BIND)
+		set |= CX_MOUNT_ATTR_RDONLY;
 	r = cx_sys2(SYS_fstat, src, &sb);
 	dst = r < 0 ? r : ensure(plan, m->target, S_ISDIR(sb.st_mode) ? MAKE_DIR : MAKE_FILE);
+	if (dst >= 0 && plan->mnt_setattr) {
+		r = bind_detached(src, dst, set);
+		close_fd(dst);
+		close_fd(src);
+		return r;
+	}
 	if (dst >= 0) {
 		r = cx_sys5(SYS_mount, fd_path(&sp, src), fd_path(&tp, dst), "none", MS_BIND | MS_REC,
 			    0);
@@ -200,10 +238,6 @@ static long bind_mount(const struct cx_plan *plan, const struct cx_op *op)
 	close_fd(src);
 	if (dst < 0)
 		return dst;
-	if (op->step != CX_STEP_DEV_BIND)
-		set |= CX_MOUNT_ATTR_NODEV;
-	if (op->step == CX_STEP_RO_BIND)
-		set |= CX_MOUNT_ATTR_RDONLY;
 	return restrict_mount(plan, m->target, set, 1);
 }
 
