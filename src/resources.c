@@ -59,12 +59,12 @@ static int check_sched(const struct cx_attr *a, struct cx_error *err)
  * would ignore silently. */
 static int check_cpus(const struct cx_attr *a, struct cx_error *err)
 {
-	int last = cx_cpu_last();
 	size_t words = a->cpus_size / sizeof(unsigned long);
-	int any = 0;
+	int any = 0, last;
 
 	if (!(a->flags & CX_ATTR_CPUS))
 		return 0;
+	last = cx_cpu_last();
 	if (!a->cpus || !a->cpus_size || a->cpus_size % sizeof(unsigned long))
 		return cx_check_fail(err, EINVAL,
 				     "cpus: NULL, empty or not a multiple of sizeof(long)");
