@@ -224,6 +224,73 @@ static int landlock_item(PyObject *item, void *slot, Py_ssize_t i, const char *k
 	return 0;
 }
 
+/* (kind, flags, source bytes or None, target bytes, mode, size): the
+ * bytes stay alive in the dict's own tuples. */
+static int mount_item(PyObject *item, void *slot, Py_ssize_t i, const char *key)
+{
+	struct cx_mount *m = slot;
+	PyObject *src, *dst;
+	unsigned int mode;
+	unsigned long long size;
+
+	if (!PyArg_ParseTuple(item, "iIOOIK", &m->kind, &m->flags, &src, &dst, &mode, &size))
+		return -1;
+	if ((src != Py_None && !PyBytes_Check(src)) || !PyBytes_Check(dst)) {
+		PyErr_Format(PyExc_TypeError, "%s[%zd]: paths as bytes", key, i);
+		return -1;
+	}
+	m->source = src == Py_None ? NULL : PyBytes_AS_STRING(src);
+	m->target = PyBytes_AS_STRING(dst);
+	m->mode = (mode_t)mode;
+	m->size = size;
+	return 0;
+}
+
+/* (file bytes, value bytes) */
+static int cgroup_limit_item(PyObject *item, void *slot, Py_ssize_t i, const char *key)
+{
+	struct cx_cgroup_limit *l = slot;
+
+	(void)i;
+	(void)key;
+	return PyArg_ParseTuple(item, "yy", &l->file, &l->value) ? 0 : -1;
+}
+
+/* The CPU set as sched_setaffinity's mask, already packed by the caller
+ * into bytes of unsigned longs. */
+static int get_cpus(PyObject *d, PyObject *keep, struct cx_attr *x)
+{
+	PyObject *v = item(d, "cpus");
+
+	if (!v)
+		return 0;
+	if (!PyBytes_Check(v) || PyBytes_GET_SIZE(v) % sizeof(unsigned long)) {
+		PyErr_SetString(PyExc_ValueError, "cpus: bytes of unsigned long words");
+		return -1;
+	}
+	if (PyList_Append(keep, v) < 0)
+		return -1;
+	x->cpus = (const unsigned long *)(const void *)PyBytes_AS_STRING(v);
+	x->cpus_size = (size_t)PyBytes_GET_SIZE(v);
+	return 0;
+}
+
+/* Candidate programs (paths), tried in the child in order. */
+static int get_programs(PyObject *d, struct cxpy_attr *a)
+{
+	PyObject *v = item(d, "programs");
+
+	if (!v)
+		return 0;
+	a->programs = cxpy_bytes_array(v, a->keep, "programs must be a sequence");
+	if (!a->programs)
+		return -1;
+	while (a->programs[a->attr.nprograms])
+		a->attr.nprograms++;
+	a->attr.programs = (const char *const *)a->programs;
+	return 0;
+}
+
 /* Raw struct sock_filter instructions (8 bytes each), as bytes. */
 static int get_seccomp(PyObject *d, PyObject *keep, struct cx_attr *x)
 {
@@ -270,7 +337,9 @@ int cxpy_attr_from_dict(PyObject *d, struct cxpy_attr *a)
 	} n[] = { { "ctty_fd", 0 },    { "uid", 0 },	      { "gid", 0 },
 		  { "cgroup_fd", 0 },  { "pgid", 0 },	      { "pdeathsig", 0 },
 		  { "umask", 0 },      { "join_pidfd", 0 },   { "landlock_fd", 0 },
-		  { "securebits", 0 }, { "monotonic_offset", 0 }, { "boottime_offset", 0 } };
+		  { "securebits", 0 }, { "monotonic_offset", 0 }, { "boottime_offset", 0 },
+		  { "nice", 0 },       { "sched_policy", 0 }, { "sched_priority", 0 },
+		  { "ioprio_class", 0 }, { "ioprio_level", 0 }, { "oom_score_adj", 0 } };
 
 	memset(a, 0, sizeof(*a));
 	x->size = sizeof(*x);
@@ -291,7 +360,10 @@ int cxpy_attr_from_dict(PyObject *d, struct cxpy_attr *a)
 	    get_u64(d, "cap_inheritable", &x->cap_inheritable) < 0 ||
 	    get_u64(d, "cap_keep", &x->cap_keep) < 0 ||
 	    get_u64(d, "landlock_handled", &x->landlock_handled) < 0 ||
-	    get_seccomp(d, a->keep, x) < 0 ||
+	    get_seccomp(d, a->keep, x) < 0 || get_cpus(d, a->keep, x) < 0 ||
+	    get_path(d, "cgroup_parent", a->keep, &x->cgroup_parent) < 0 ||
+	    get_path(d, "hostname", a->keep, &x->hostname) < 0 ||
+	    get_path(d, "domainname", a->keep, &x->domainname) < 0 || get_programs(d, a) < 0 ||
 	    get_u32s(d, "files", (uint32_t **)&a->files, &x->nfiles) < 0 ||
 	    get_u32s(d, "groups", (uint32_t **)&a->groups, &x->ngroups) < 0)
 		return -1;
@@ -312,6 +384,12 @@ int cxpy_attr_from_dict(PyObject *d, struct cxpy_attr *a)
 	x->securebits = (uint32_t)n[9].v;
 	x->monotonic_offset = n[10].v;
 	x->boottime_offset = n[11].v;
+	x->nice = (int)n[12].v;
+	x->sched_policy = (int)n[13].v;
+	x->sched_priority = (int)n[14].v;
+	x->ioprio_class = (int)n[15].v;
+	x->ioprio_level = (int)n[16].v;
+	x->oom_score_adj = (int)n[17].v;
 	if (get_each(d, "uid_map", sizeof(*a->uid_map), (void **)&a->uid_map, &x->nuid_map,
 		     map_item) < 0 ||
 	    get_each(d, "gid_map", sizeof(*a->gid_map), (void **)&a->gid_map, &x->ngid_map,
@@ -322,6 +400,10 @@ int cxpy_attr_from_dict(PyObject *d, struct cxpy_attr *a)
 		     ns_fd_item) < 0 ||
 	    get_each(d, "landlock_rules", sizeof(*a->landlock_rules),
 		     (void **)&a->landlock_rules, &x->nlandlock_rules, landlock_item) < 0 ||
+	    get_each(d, "mounts", sizeof(*a->mounts), (void **)&a->mounts, &x->nmounts,
+		     mount_item) < 0 ||
+	    get_each(d, "cgroup_limits", sizeof(*a->cgroup_limits), (void **)&a->cgroup_limits,
+		     &x->ncgroup_limits, cgroup_limit_item) < 0 ||
 	    get_sigset(d, "sigmask", &x->sigmask) < 0 ||
 	    get_sigset(d, "sigdefault", &x->sigdefault) < 0)
 		return -1;
@@ -330,6 +412,8 @@ int cxpy_attr_from_dict(PyObject *d, struct cxpy_attr *a)
 	x->rlimits = a->rlimits;
 	x->join_fds = a->join_fds;
 	x->landlock_rules = a->landlock_rules;
+	x->mounts = a->mounts;
+	x->cgroup_limits = a->cgroup_limits;
 	return 0;
 }
 
@@ -343,5 +427,8 @@ void cxpy_attr_free(struct cxpy_attr *a)
 	PyMem_Free(a->rlimits);
 	PyMem_Free(a->join_fds);
 	PyMem_Free(a->landlock_rules);
+	PyMem_Free(a->mounts);
+	PyMem_Free(a->cgroup_limits);
+	PyMem_Free(a->programs);
 	memset(a, 0, sizeof(*a));
 }

@@ -3,7 +3,10 @@
 inside the child (tests/python/observe.py prints what the child sees), the
 error of each failing step, pidfds with selectors and asyncio, Process and
 Status, and the subprocess backend (install/uninstall, preexec_fn fallback,
-errors equal to CPython's, Popen under threads).
+errors equal to CPython's, Popen under threads). Its main() also runs
+test_sandbox.py (mounts, new root, hostname, init), test_resources.py
+(priorities, own cgroup, supervise, issue 8's lookup and fd keep) and
+test_exec.py (clonexec.exec in place); cxtest.py holds what they share.
 
     python3 test_module.py [--quick]     TAP on stdout (--quick: a short
                                          subset, for valgrind)
@@ -28,53 +31,8 @@ import clonexec
 import clonexec.subprocess_backend as backend
 from clonexec import _clonexec
 
-PY = "/usr/bin/python3"
-HERE = os.path.dirname(os.path.abspath(__file__))
-
-
-def _staged(name):
-    """What a child run as another user executes: a copy in CX_STAGE (a
-    directory any uid may traverse, made by tests/run-one), since the
-    checkout may sit under a 0700 directory."""
-    stage = os.environ.get("CX_STAGE")
-    if not stage:
-        return os.path.join(HERE, name)
-    dst = os.path.join(stage, name)
-    shutil.copyfile(os.path.join(HERE, name), dst)
-    os.chmod(dst, 0o644)
-    return dst
-
-
-OBSERVE = [PY, "-I", "-S", _staged("observe.py")]
-VALGRIND = os.environ.get("CX_VALGRIND") == "1"
-ROOT = os.geteuid() == 0
-CGROUP_ROOT = "/sys/fs/cgroup/unified"
-
-
-def observe(**kw):
-    """Spawn observe.py with kw; return what the child saw."""
-    r, w = os.pipe()
-    fds = kw.pop("fds", {})
-    fds.setdefault(1, w)
-    try:
-        p = clonexec.spawn(OBSERVE + kw.pop("extra", []), **dict(kw, fds=fds))
-    finally:
-        os.close(w)
-    with os.fdopen(r, "rb") as f:
-        data = f.read()
-    st = p.wait()
-    p.release()
-    if st.returncode != 0 or not data:
-        raise AssertionError(f"observe.py ended with {st!r}, output {data[:500]!r}")
-    return json.loads(data)
-
-
-def bits(hexmask):
-    return {i for i in range(64) if int(hexmask, 16) >> i & 1}
-
-
-def fd_count():
-    return len(os.listdir("/proc/self/fd"))
+from cxtest import (CGROUP_ROOT, OBSERVE, PY, ROOT, VALGRIND, bits, fd_count,  # noqa: E402
+                    observe, run)
 
 
 class Keywords(unittest.TestCase):
@@ -726,57 +684,17 @@ QUICK = ["Keywords.test_fds_plan", "Keywords.test_cwd", "Keywords.test_umask",
          "Errors.test_chdir", "Errors.test_check", "Errors.test_execve",
          "ProcessAPI.test_status", "ProcessAPI.test_context_manager",
          "Backend.test_install_uninstall", "Backend.test_errors_like_cpython",
-         "Backend.test_preexec_fallback"]
-
-
-class Tap(unittest.TestResult):
-    def __init__(self, *a, **kw):
-        super().__init__(*a, **kw)
-        self.n = 0
-
-    def line(self, ok, test, extra=""):
-        self.n += 1
-        name = test.id().removeprefix("__main__.")
-        print(f"{'ok' if ok else 'not ok'} {self.n} - {name}{extra}", flush=True)
-
-    def addSuccess(self, test):
-        super().addSuccess(test)
-        self.line(True, test)
-
-    def addSkip(self, test, reason):
-        super().addSkip(test, reason)
-        self.line(True, test, f" # SKIP {reason}")
-
-    def _bad(self, test, err):
-        self.line(False, test)
-        for l in self._exc_info_to_string(err, test).splitlines():
-            print("# " + l, flush=True)
-
-    def addFailure(self, test, err):
-        super().addFailure(test, err)
-        self._bad(test, err)
-
-    def addError(self, test, err):
-        super().addError(test, err)
-        self._bad(test, err)
-
-    def addSubTest(self, test, sub, err):
-        super().addSubTest(test, sub, err)
-        if err is not None:
-            self._bad(sub, err)
+         "Backend.test_preexec_fallback", "SandboxErrors.test_refused_before_start",
+         "Priorities.test_cpus", "Supervise.test_ends_in_time",
+         "Exec.test_refused_before_any_change"]
 
 
 def main():
-    loader = unittest.defaultTestLoader
-    mod = sys.modules[__name__]
-    if "--quick" in sys.argv:
-        suite = loader.loadTestsFromNames(QUICK, mod)
-    else:
-        suite = loader.loadTestsFromModule(mod)
-    print(f"1..{suite.countTestCases()}", flush=True)
-    r = Tap()
-    suite.run(r)
-    return 0 if r.wasSuccessful() else 1
+    import test_exec
+    import test_resources
+    import test_sandbox
+    mods = [sys.modules[__name__], test_sandbox, test_resources, test_exec]
+    return run(mods, QUICK if "--quick" in sys.argv else ())
 
 
 if __name__ == "__main__":
