@@ -7,6 +7,7 @@
  */
 #include "ext.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -328,19 +329,45 @@ static int get_u32s(PyObject *d, const char *key, uint32_t **out, unsigned int *
 	return r;
 }
 
+/* The plain number fields: the dict's key is the field's name. */
+#define NUMBER(f) { #f, offsetof(struct cx_attr, f), sizeof(((struct cx_attr *)0)->f) }
+static const struct {
+	const char *key;
+	size_t offset, size;
+} numbers[] = {
+	NUMBER(ctty_fd),	  NUMBER(uid),		   NUMBER(gid),
+	NUMBER(cgroup_fd),	  NUMBER(pgid),		   NUMBER(pdeathsig),
+	NUMBER(umask),		  NUMBER(join_pidfd),	   NUMBER(landlock_fd),
+	NUMBER(securebits),	  NUMBER(monotonic_offset), NUMBER(boottime_offset),
+	NUMBER(nice),		  NUMBER(sched_policy),	   NUMBER(sched_priority),
+	NUMBER(ioprio_class),	  NUMBER(ioprio_level),	   NUMBER(oom_score_adj),
+};
+
+static int get_numbers(PyObject *d, struct cx_attr *x)
+{
+	for (size_t i = 0; i < sizeof(numbers) / sizeof(numbers[0]); i++) {
+		long v = 0;
+		int32_t v32;
+		int64_t v64;
+
+		if (get_long(d, numbers[i].key, &v) < 0)
+			return -1;
+		/* Signed or not (uid_t, mode_t), the low 32 bits are the value. */
+		v32 = (int32_t)v;
+		v64 = v;
+		memcpy((char *)x + numbers[i].offset, numbers[i].size == 8 ? (void *)&v64 : &v32,
+		       numbers[i].size);
+	}
+	return 0;
+}
+
+_Static_assert(sizeof(uid_t) == 4 && sizeof(pid_t) == 4 && sizeof(mode_t) == 4 &&
+		       sizeof(int64_t) == sizeof(long),
+	       "the number fields are 32 or 64 bits; long holds them");
+
 int cxpy_attr_from_dict(PyObject *d, struct cxpy_attr *a)
 {
 	struct cx_attr *x = &a->attr;
-	struct {
-		const char *key;
-		long v;
-	} n[] = { { "ctty_fd", 0 },    { "uid", 0 },	      { "gid", 0 },
-		  { "cgroup_fd", 0 },  { "pgid", 0 },	      { "pdeathsig", 0 },
-		  { "umask", 0 },      { "join_pidfd", 0 },   { "landlock_fd", 0 },
-		  { "securebits", 0 }, { "monotonic_offset", 0 }, { "boottime_offset", 0 },
-		  { "nice", 0 },       { "sched_policy", 0 }, { "sched_priority", 0 },
-		  { "ioprio_class", 0 }, { "ioprio_level", 0 }, { "oom_score_adj", 0 } };
-
 	memset(a, 0, sizeof(*a));
 	x->size = sizeof(*x);
 	a->keep = PyList_New(0);
@@ -369,27 +396,8 @@ int cxpy_attr_from_dict(PyObject *d, struct cxpy_attr *a)
 		return -1;
 	x->files = a->files;
 	x->groups = a->groups;
-	for (size_t i = 0; i < sizeof(n) / sizeof(n[0]); i++)
-		if (get_long(d, n[i].key, &n[i].v) < 0)
-			return -1;
-	x->ctty_fd = (int)n[0].v;
-	x->uid = (uid_t)n[1].v;
-	x->gid = (gid_t)n[2].v;
-	x->cgroup_fd = (int)n[3].v;
-	x->pgid = (pid_t)n[4].v;
-	x->pdeathsig = (int)n[5].v;
-	x->umask = (mode_t)n[6].v;
-	x->join_pidfd = (int)n[7].v;
-	x->landlock_fd = (int)n[8].v;
-	x->securebits = (uint32_t)n[9].v;
-	x->monotonic_offset = n[10].v;
-	x->boottime_offset = n[11].v;
-	x->nice = (int)n[12].v;
-	x->sched_policy = (int)n[13].v;
-	x->sched_priority = (int)n[14].v;
-	x->ioprio_class = (int)n[15].v;
-	x->ioprio_level = (int)n[16].v;
-	x->oom_score_adj = (int)n[17].v;
+	if (get_numbers(d, x) < 0)
+		return -1;
 	if (get_each(d, "uid_map", sizeof(*a->uid_map), (void **)&a->uid_map, &x->nuid_map,
 		     map_item) < 0 ||
 	    get_each(d, "gid_map", sizeof(*a->gid_map), (void **)&a->gid_map, &x->ngid_map,

@@ -112,6 +112,16 @@ def unprivileged(code, *args):
     return p.wait().returncode, out, err
 
 
+def unprivileged_out(test, code, *args):
+    """unprivileged()'s stdout, asserting success; skips test when this
+    kernel refuses an unprivileged user namespace."""
+    rc, out, err = unprivileged(code, *args)
+    if rc and "user namespace" in err.lower() and "permission" in err.lower():
+        test.skipTest(f"no unprivileged user namespaces here: {err.strip()}")
+    test.assertEqual(rc, 0, err)
+    return out
+
+
 class Tap(unittest.TestResult):
     def __init__(self, *a, **kw):
         super().__init__(*a, **kw)

@@ -4,6 +4,7 @@ child, a cgroup of its own with limits, kill_tree, the supervised wait
 with its escalation and what the status says; and issue 8's rest of the
 API (candidate programs, cwd before the credential change, FD_KEEP)."""
 import errno
+import json
 import os
 import signal
 import tempfile
@@ -12,7 +13,7 @@ import unittest
 
 import clonexec
 
-from cxtest import CGROUP_ROOT, OBSERVE, PY, ROOT, VALGRIND, observe, output, unprivileged
+from cxtest import CGROUP_ROOT, OBSERVE, PY, ROOT, VALGRIND, observe, output, unprivileged_out
 
 
 def has_cap(n):
@@ -118,10 +119,7 @@ class Priorities(unittest.TestCase):
             "    o['refused'] = e.step_name\n"
             "print(json.dumps([o['nice'], o['sched_policy'], o['oom_score_adj'], o['cpus'],\n"
             "                  o.get('refused')]))\n")
-        rc, out, err = unprivileged(code, *OBSERVE)
-        self.assertEqual(rc, 0, err)
-        import json
-        self.assertEqual(json.loads(out), [12, os.SCHED_BATCH, 600,
+        self.assertEqual(json.loads(unprivileged_out(self, code, *OBSERVE)), [12, os.SCHED_BATCH, 600,
                                            [min(os.sched_getaffinity(0))], "set nice"])
 
     def test_needs(self):
