@@ -3,6 +3,9 @@
 # and with libclonexec linked in statically. Included from the Makefile.
 #   make python             build
 #   make check-python-valgrind   the module's short tests under valgrind
+#   make python-install DESTDIR= PYTHON_SITEDIR=   the package into
+#       $(DESTDIR)$(PYTHON_SITEDIR)/clonexec (default: Debian's
+#       $(PREFIX)/lib/python3/dist-packages; debian/rules uses it)
 PYTHON ?= /usr/bin/python3
 PYTHON_CONFIG ?= $(PYTHON)-config
 PY_OUT := $(O)/python
@@ -14,7 +17,9 @@ PY_COPIES := $(PY_FILES:python/clonexec/%=$(PY_OUT)/clonexec/%)
 PY_EXT_SUFFIX := $(shell $(PYTHON_CONFIG) --extension-suffix 2>/dev/null)
 PY_EXT := $(PY_OUT)/clonexec/_clonexec$(PY_EXT_SUFFIX)
 
-.PHONY: python check-python-valgrind
+PYTHON_SITEDIR ?= $(PREFIX)/lib/python3/dist-packages
+
+.PHONY: python check-python-valgrind python-install
 python: $(PY_EXT) $(PY_COPIES)
 
 $(O)/python-obj/%.o: python/src/%.c python/src/ext.h include/clonexec.h | $(O)/python-obj
@@ -31,6 +36,12 @@ $(PY_OUT)/clonexec/%: python/clonexec/% | $(PY_OUT)/clonexec
 
 $(O)/python-obj $(PY_OUT)/clonexec:
 	mkdir -p $@
+
+# The files make python made, nothing the tests left (no __pycache__):
+# byte-compiling is the installer's business (dh_python3's py3compile).
+python-install: python
+	install -d $(DESTDIR)$(PYTHON_SITEDIR)/clonexec
+	install -m 644 $(PY_COPIES) $(PY_EXT) $(DESTDIR)$(PYTHON_SITEDIR)/clonexec/
 
 # make check builds the binding; tests/t-python-*.sh run it. Not under
 # SANITIZE=1: an ASan library cannot load into an uninstrumented python3

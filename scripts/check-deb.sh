@@ -2,18 +2,19 @@
 # SPDX-License-Identifier: MIT
 # make check-deb: the packages of DIR (from make deb) as a user gets them.
 # Lintian (no errors), then, as root on this machine: dpkg -i of
-# libclonexec0, libclonexec-dev and clonexec (nothing fetched: their
-# dependencies must be installed already), a program built with
-# `pkg-config --cflags --libs clonexec` (and one with the static library),
-# `clonexec --version` and a run, the man pages, the completion test against
-# the installed completion; then dpkg --purge, and a check that dpkg's view
+# libclonexec0, libclonexec-dev, clonexec and python3-clonexec (nothing
+# fetched: their dependencies must be installed already), a program built
+# with `pkg-config --cflags --libs clonexec` (and one with the static
+# library), `clonexec --version` and a run, the man pages, the completion
+# test against the installed completion, the Python module (a spawn, a
+# subprocess_backend round trip); then dpkg --purge, and a check that dpkg's view
 # of the machine is what it was. It refuses to start when one of these
 # packages is installed and was not installed by an interrupted check-deb.
 #   scripts/check-deb.sh DIR
 set -u
 dir=${1:?usage: scripts/check-deb.sh DIR}
 top=$(cd "$(dirname "$0")/.." && pwd)
-pkgs="libclonexec0 libclonexec-dev clonexec"
+pkgs="libclonexec0 libclonexec-dev clonexec python3-clonexec"
 # Written before dpkg -i, removed after the purge: a leftover names an
 # interrupted run, whose packages may be purged.
 marker=/var/tmp/clonexec-check-deb.installed
@@ -148,6 +149,29 @@ CX_BUILD=$tmp/bin CX_COMPLETION=installed CX_COMPLETION_CMD=clonexec \
 rc=$?
 ok $rc "the completion test against the installed completion ($(grep -c '^ok' "$tmp/completion.tap") ok, $(grep -c '^not ok' "$tmp/completion.tap") not ok)"
 [ $rc -eq 0 ] || grep -A3 '^not ok' "$tmp/completion.tap" | sed 's/^/# /'
+
+# ---------- python3-clonexec ----------
+# The system's python3 with nothing of the checkout's on its path.
+py() { env -u PYTHONPATH -u PYTHONHOME /usr/bin/python3 -I "$@"; }
+got=$(cd / && py -c 'import clonexec; print(clonexec.__file__)' 2>&1)
+ok "$([ "$got" = /usr/lib/python3/dist-packages/clonexec/__init__.py ] && echo 0 || echo 1)" \
+	"python3 imports clonexec from /usr/lib/python3/dist-packages (got: $got)"
+got=$(cd / && py -c 'import clonexec; print(clonexec.version(), clonexec.spawn(["true"]).wait().returncode)' 2>&1)
+ok "$([ "$got" = "$version 0" ] && echo 0 || echo 1)" \
+	"python3 -c 'import clonexec; clonexec.spawn([\"true\"]).wait()': $got"
+got=$(cd / && py - <<'PY' 2>&1
+import subprocess
+import clonexec.subprocess_backend as b
+b.install()
+n = b.stats()["clonexec"]
+out = subprocess.run(["sh", "-c", "id -u"], capture_output=True, text=True, user=65534).stdout
+spawned = b.stats()["clonexec"] - n
+b.uninstall()
+print(out.strip(), spawned, b.installed(), subprocess._fork_exec is not b._clonexec.fork_exec)
+PY
+)
+ok "$([ "$got" = "65534 1 False True" ] && echo 0 || echo 1)" \
+	"subprocess_backend: install(), a Popen through libclonexec as uid 65534, uninstall() (got: $got)"
 
 # ---------- purge ----------
 files=$(dpkg -L $pkgs 2>/dev/null | while read -r f; do [ -d "$f" ] || echo "$f"; done)

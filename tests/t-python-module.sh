@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
-# The clonexec Python module's own tests (tests/python/test_module.py, TAP).
+# The clonexec Python module's own tests (tests/python/test_module.py with
+# test_sandbox.py, test_resources.py and test_exec.py; TAP).
 # With CX_VALGRIND=1 (make check-valgrind): a short subset with the whole
 # interpreter under valgrind memcheck; definite leaks and errors fail.
 : "${CX_BUILD:?CX_BUILD must name the build directory}"

@@ -9,6 +9,12 @@ The Python face of libclonexec (linked statically into the extension):
   resource limits, and returns a :class:`Process` (pid, pidfd, wait,
   signals). The child runs raw system calls on a ``CLONE_VM|CLONE_VFORK``
   clone: the cost does not grow with the parent's memory.
+  The same call builds sandboxes (a mount plan, a new root, hostname, a
+  pid-1 init) and sets priorities and a cgroup of the child's own
+  (nice, scheduling policy, CPU affinity, I/O priority, OOM score,
+  cgroup limits); :meth:`Process.supervise` waits with a deadline.
+- :func:`exec` runs the same steps in this process and replaces it with
+  the program (unshare(1), nsenter(1), setpriv(1) in one call).
 - :func:`explain` lists the steps a spawn would run, without running it.
 - :class:`SpawnError` names the failed step; it is also the matching OSError
   subclass (FileNotFoundError, PermissionError, ...).
@@ -16,7 +22,6 @@ The Python face of libclonexec (linked statically into the extension):
   the process spawn through libclonexec.
 """
 import collections
-import errno
 import os
 import resource
 import select
@@ -25,20 +30,21 @@ import subprocess
 import threading
 import time
 
-from . import _clonexec
+from . import _clonexec, _mounts
+from ._attributes import IOPRIO_CLASSES, NAMESPACES
+from ._attributes import attrs as _attrs
+from ._attributes import prepare as _prepare
 from ._errors import SpawnError
+from ._mounts import (Bind, Chmod, Dev, Dir, Mount, Mqueue, Proc, RemountReadOnly, Symlink,
+                      Tmpfs)
 
 __all__ = ["spawn", "explain", "Process", "Status", "Step", "SpawnError", "version",
-           "NAMESPACES"]
+           "NAMESPACES", "IOPRIO_CLASSES", "FD_KEEP", "Mount", "Bind", "Tmpfs", "Proc", "Dev",
+           "Mqueue", "Dir", "Symlink", "RemountReadOnly", "Chmod"]
 
-#: Namespace names accepted by ``namespaces=`` and ``unshare=``.
-NAMESPACES = {
-    "user": _clonexec.NEWUSER, "pid": _clonexec.NEWPID, "mount": _clonexec.NEWNS,
-    "mnt": _clonexec.NEWNS, "net": _clonexec.NEWNET, "uts": _clonexec.NEWUTS,
-    "ipc": _clonexec.NEWIPC, "cgroup": _clonexec.NEWCGROUP, "time": _clonexec.NEWTIME,
-}
-
-_RLIMITS = {_clonexec.rlimit_name(r): r for r in range(64) if _clonexec.rlimit_name(r)}
+#: In ``fds``: leave this child fd as it is (the inherited fd of the same
+#: number, close-on-exec or not), even with ``close_fds=True``.
+FD_KEEP = _clonexec.FD_KEEP
 
 
 def version():
@@ -54,16 +60,31 @@ step number and name, who runs it ("parent" or "child"), a description."""
 class Status:
     """How a process ended (cx_status): ``exited`` and ``exit_code``, or
     ``signal`` (and ``core_dumped``); ``rusage`` is a resource.struct_rusage;
-    ``returncode`` follows subprocess (exit code, or -signal)."""
+    ``returncode`` follows subprocess (exit code, or -signal).
 
-    __slots__ = ("exited", "exit_code", "signal", "core_dumped", "rusage")
+    After :meth:`Process.supervise`: ``timed_out`` (the deadline passed and
+    ``timeout_signal`` was sent) and ``killed`` (the grace period passed
+    too: SIGKILL). With a cgroup of its own (``cgroup_parent``), what the
+    cgroup counted by the time the process was reaped: ``oom_kill``
+    (processes the OOM killer ended), ``oom`` (allocations that hit
+    memory.max), ``memory_max`` (times usage reached memory.max),
+    ``pids_max`` (forks refused at pids.max); all 0 otherwise."""
 
-    def __init__(self, exited, exit_code, sig, core_dumped, rusage):
+    __slots__ = ("exited", "exit_code", "signal", "core_dumped", "rusage", "timed_out",
+                 "killed", "timeout_signal", "oom_kill", "oom", "memory_max", "pids_max")
+
+    def __init__(self, exited, exit_code, sig, core_dumped, rusage, supervision=0,
+                 timeout_signal=0, oom_kill=0, oom=0, memory_max=0, pids_max=0):
         self.exited = bool(exited)
         self.exit_code = exit_code if exited else None
         self.signal = None if exited else sig
         self.core_dumped = bool(core_dumped)
         self.rusage = resource.struct_rusage(rusage)
+        self.timed_out = bool(supervision & _clonexec.SUPERVISION_TIMED_OUT)
+        self.killed = bool(supervision & _clonexec.SUPERVISION_KILLED)
+        self.timeout_signal = timeout_signal or None
+        self.oom_kill, self.oom = oom_kill, oom
+        self.memory_max, self.pids_max = memory_max, pids_max
 
     @property
     def returncode(self):
@@ -71,7 +92,9 @@ class Status:
 
     def __repr__(self):
         how = f"exit_code={self.exit_code}" if self.exited else f"signal={self.signal}"
-        return f"<clonexec.Status {how}>"
+        extra = "".join(f" {k}={getattr(self, k)!r}" for k in
+                        ("timed_out", "killed", "oom_kill", "pids_max") if getattr(self, k))
+        return f"<clonexec.Status {how}{extra}>"
 
 
 class Process:
@@ -140,6 +163,38 @@ class Process:
             elif deadline is not None and time.monotonic() >= deadline:
                 raise subprocess.TimeoutExpired(self.args, timeout)
 
+    def supervise(self, timeout, signal=_signal.SIGTERM, *, kill_after=None, group=False,
+                  tree=False):
+        """Wait up to ``timeout`` seconds (None: no deadline); then send
+        ``signal``; if the process still runs ``kill_after`` seconds later
+        (None: wait as long as it takes), SIGKILL it. As timeout(1) with
+        --signal and --kill-after, by cx_process_wait_deadline(3).
+        ``group``: signal its process group too (for a process that leads
+        one: ``new_session``, ``process_group=0``); ``tree``: every process
+        of its own cgroup (``cgroup_parent``). Returns the :class:`Status`
+        once it is reaped; ``timed_out`` and ``killed`` say what happened.
+        The wait runs without the GIL and is not interrupted by signals."""
+        with self._lock:
+            if self.status is not None:
+                return self.status
+            flags = (_clonexec.WAIT_PGROUP if group else 0) | (_clonexec.WAIT_TREE if tree else 0)
+            ms = (lambda t: -1 if t is None else max(0, round(t * 1000)))
+            st = self._h.wait_deadline(ms(timeout), int(signal), ms(kill_after), flags)
+            self.status = Status(*st)
+            return self.status
+
+    @property
+    def cgroup(self):
+        """The process's own cgroup directory (``cgroup_parent``), or None.
+        It is removed at release() once empty."""
+        return self._h.cgroup
+
+    def kill_tree(self, signal=_signal.SIGKILL):
+        """Send ``signal`` to every process in the process's own cgroup
+        (``cgroup_parent``): cgroup.kill for SIGKILL, else freeze, signal
+        each, thaw. OSError(ENOMEDIUM) without such a cgroup."""
+        self._h.kill_tree(int(signal))
+
     def send_signal(self, sig):
         """Send sig through the pidfd (no pid-reuse race); nothing once the
         process has been reaped, as subprocess.Popen."""
@@ -177,249 +232,6 @@ class Process:
         return f"<clonexec.Process pid={self.pid} {state}>"
 
 
-def _signum(s):
-    if isinstance(s, str):
-        name = s.upper()
-        return int(_signal.Signals[name if name.startswith("SIG") else "SIG" + name])
-    return int(s)
-
-
-def _uid(u):
-    if isinstance(u, str):
-        import pwd
-        return pwd.getpwnam(u).pw_uid
-    return int(u)
-
-
-def _gid(g):
-    if isinstance(g, str):
-        import grp
-        return grp.getgrnam(g).gr_gid
-    return int(g)
-
-
-def _fd(v):
-    if v is None:
-        return -1
-    return v if isinstance(v, int) else v.fileno()
-
-
-def _as_is(fd, close_fds):
-    """What a child fd the plan does not name would be without a plan."""
-    if close_fds and fd >= 3:
-        return -1
-    if hasattr(_clonexec, "FD_KEEP"):  # libclonexec 0.2: a sparse plan
-        return _clonexec.FD_KEEP
-    try:
-        return fd if os.get_inheritable(fd) else -1
-    except OSError:
-        return -1
-
-
-def _files(fds, close_fds):
-    plan = {int(k): _fd(v) for k, v in fds.items()}
-    if any(k < 0 for k in plan):
-        raise ValueError("fds: child fds are >= 0")
-    n = max(max(plan, default=-1) + 1, 3)
-    return [plan[i] if i in plan else _as_is(i, close_fds) for i in range(n)]
-
-
-def _ns(names, what):
-    flags = 0
-    for n in (names.split(",") if isinstance(names, str) else names):
-        if isinstance(n, int):
-            flags |= n
-            continue
-        try:
-            flags |= NAMESPACES[n]
-        except KeyError:
-            raise ValueError(f"{what}: unknown namespace {n!r} "
-                             f"(known: {', '.join(NAMESPACES)})") from None
-    return flags
-
-
-def _caps(caps):
-    bits = 0
-    for c in ((caps,) if isinstance(caps, (str, int)) else caps):
-        if isinstance(c, str):
-            c = c.lower()
-            n = _clonexec.cap_number(c if c.startswith("cap_") else "cap_" + c)
-        else:
-            n = int(c)
-        bits |= 1 << n
-    return bits
-
-
-def _limit(v):
-    if v is None or v == resource.RLIM_INFINITY:
-        return _clonexec.RLIM_INFINITY
-    return int(v)
-
-
-def _rlimits(limits):
-    out = []
-    for name, v in limits.items():
-        if isinstance(name, str):
-            key = name.lower().removeprefix("rlimit_")
-            if key not in _RLIMITS:
-                raise ValueError(f"rlimits: unknown resource {name!r} "
-                                 f"(known: {', '.join(_RLIMITS)})")
-            res = _RLIMITS[key]
-        else:
-            res = int(name)
-        soft, hard = (v, v) if v is None or isinstance(v, int) else v
-        out.append((res, _limit(soft), _limit(hard)))
-    return out
-
-
-def _idmap(m):
-    if m is None:
-        return None
-    if len(m) == 3 and all(isinstance(x, int) for x in m):
-        m = [m]
-    return [tuple(int(x) for x in r) for r in m]
-
-
-def _prepare(args, executable, env, kw):
-    """(path, argv, envp, attrs dict, search, fds to close afterwards)."""
-    if isinstance(args, (str, bytes, os.PathLike)):
-        args = [args]
-    args = [os.fsencode(a) for a in args]
-    if not args:
-        raise ValueError("args is empty")
-    path = os.fsencode(executable) if executable is not None else args[0]
-    envp = None
-    if env is not None:
-        envp = []
-        for k, v in env.items():
-            k = os.fsencode(k)
-            if b"=" in k:
-                raise ValueError("illegal environment variable name")
-            envp.append(k + b"=" + os.fsencode(v))
-    return path, args, envp, _attrs(**kw)
-
-
-def _attrs(*, cwd=None, fds=None, close_fds=True, user=None, group=None, groups=None,
-           namespaces=(), unshare=(), uid_map=None, gid_map=None, setgroups=False,
-           ambient_caps=(), cgroup=None, root=None, new_session=False, process_group=None,
-           foreground=False, ctty=None, setctty=False, noctty=False, pdeathsig=None,
-           rlimits=None, umask=None, sigmask=None, sigdefault=(), restore_signals=True,
-           no_new_privs=False, keep_propagation=False, ptrace=False, require_pidfd=False,
-           join=(), join_pidfd=None, join_namespaces=(), cap_bounding=None,
-           cap_inheritable=None, cap_keep=None, securebits=None, seccomp_filter=None,
-           landlock_rules=None, landlock_handled=0, landlock_strict=False, landlock_fd=None,
-           monotonic_offset=0, boottime_offset=0, _close=None):
-    C = _clonexec
-    a = {"flags": 0}
-
-    def flag(cond, f):
-        if cond:
-            a["flags"] |= f
-
-    a["dir"] = cwd
-    a["chroot"] = root
-    if fds is not None:
-        a["files"] = _files(fds, close_fds)
-    flag(close_fds, C.ATTR_CLOSE_OTHER_FDS)
-    a["cloneflags"] = _ns(namespaces, "namespaces")
-    a["unshareflags"] = _ns(unshare, "unshare")
-    a["uid_map"] = _idmap(uid_map)
-    a["gid_map"] = _idmap(gid_map)
-    flag(setgroups, C.ATTR_SETGROUPS_ALLOW)
-    if hasattr(C, "ATTR_SET_UID") and (user is None or group is None):
-        # libclonexec 0.2: each id alone. Both ids keep CREDENTIAL, which
-        # leaves out an empty setgroups a "deny" namespace would refuse.
-        flag(user is not None, C.ATTR_SET_UID)
-        flag(group is not None, C.ATTR_SET_GID)
-        flag(groups is not None, C.ATTR_SET_GROUPS)
-        a["uid"] = _uid(user) if user is not None else 0
-        a["gid"] = _gid(group) if group is not None else 0
-        a["groups"] = None if groups is None else [_gid(g) for g in groups]
-    elif user is not None or group is not None or groups is not None:
-        userns = (a["cloneflags"] | a["unshareflags"]) & C.NEWUSER
-        if userns and (user is None or group is None):
-            raise ValueError("in a new user namespace give both user= and group=")
-        a["flags"] |= C.ATTR_CREDENTIAL
-        a["uid"] = _uid(user) if user is not None else os.geteuid()
-        a["gid"] = _gid(group) if group is not None else os.getegid()
-        if groups is None:
-            a["flags"] |= C.ATTR_NO_SETGROUPS
-        else:
-            a["groups"] = [_gid(g) for g in groups]
-    a["ambient_caps"] = _caps(ambient_caps)
-    if cgroup is not None:
-        if isinstance(cgroup, int):
-            a["cgroup_fd"] = cgroup
-        else:
-            fd = os.open(cgroup, os.O_PATH | os.O_DIRECTORY | os.O_CLOEXEC)
-            _close.append(fd)
-            a["cgroup_fd"] = fd
-        a["flags"] |= C.ATTR_CGROUP
-    flag(new_session, C.ATTR_SETSID)
-    if process_group is not None or foreground:
-        a["flags"] |= C.ATTR_FOREGROUND if foreground else C.ATTR_SETPGID
-        a["pgid"] = int(process_group or 0)
-    if ctty is not None:
-        a["ctty_fd"] = _fd(ctty)
-    flag(setctty, C.ATTR_SETCTTY)
-    flag(noctty, C.ATTR_NOCTTY)
-    if pdeathsig is not None:
-        a["pdeathsig"] = _signum(pdeathsig)
-    if rlimits:
-        a["rlimits"] = _rlimits(rlimits)
-    if umask is not None:
-        a["flags"] |= C.ATTR_UMASK
-        a["umask"] = int(umask)
-    if sigmask is not None:
-        a["flags"] |= C.ATTR_SIGMASK
-        a["sigmask"] = [_signum(s) for s in sigmask]
-    defaults = [_signum(s) for s in sigdefault]
-    if restore_signals:  # as subprocess: what Python ignores at start-up
-        defaults += [_signal.SIGPIPE, _signal.SIGXFSZ]
-    if defaults:
-        a["flags"] |= C.ATTR_SIGDEFAULT
-        a["sigdefault"] = defaults
-    flag(no_new_privs, C.ATTR_NO_NEW_PRIVS)
-    flag(keep_propagation, C.ATTR_KEEP_PROPAGATION)
-    flag(ptrace, C.ATTR_PTRACE)
-    flag(require_pidfd, C.ATTR_REQUIRE_PIDFD)
-    # Join and confine (library 0.2).
-    joins = []
-    for j in join:
-        target, ns = (j, 0) if isinstance(j, (int, str, bytes, os.PathLike)) else j
-        ns = _ns((ns,), "join") if ns else 0
-        if not isinstance(target, int):
-            target = os.open(target, os.O_RDONLY | os.O_CLOEXEC)
-            _close.append(target)
-        joins.append((target, ns))
-    a["join_fds"] = joins or None
-    if join_pidfd is not None:
-        a["flags"] |= C.ATTR_JOIN_PIDFD
-        a["join_pidfd"] = _fd(join_pidfd)
-        a["join_ns"] = _ns(join_namespaces, "join_namespaces")
-    for name, caps, f in (("cap_bounding", cap_bounding, C.ATTR_CAP_BOUNDING),
-                          ("cap_inheritable", cap_inheritable, C.ATTR_CAP_INHERITABLE),
-                          ("cap_keep", cap_keep, C.ATTR_CAP_KEEP)):
-        if caps is not None:
-            a["flags"] |= f
-            a[name] = _caps(caps)
-    if securebits is not None:
-        a["flags"] |= C.ATTR_SECUREBITS
-        a["securebits"] = int(securebits)
-    if seccomp_filter is not None:
-        a["seccomp_filter"] = bytes(seccomp_filter)
-    if landlock_rules is not None:
-        a["landlock_rules"] = [(os.fsencode(p), int(acc)) for p, acc in landlock_rules]
-    a["landlock_handled"] = int(landlock_handled)
-    flag(landlock_strict, C.ATTR_LANDLOCK_STRICT)
-    if landlock_fd is not None:
-        a["flags"] |= C.ATTR_LANDLOCK_FD
-        a["landlock_fd"] = int(landlock_fd)
-    a["monotonic_offset"] = int(monotonic_offset)
-    a["boottime_offset"] = int(boottime_offset)
-    return a
-
-
 def _call(fn, args, executable, env, search_path, attributes):
     """fn(path, argv, envp, attrs, search), closing the fds opened for it."""
     close = []
@@ -427,6 +239,9 @@ def _call(fn, args, executable, env, search_path, attributes):
         path, argv, envp, attrs = _prepare(args, executable, env,
                                            dict(attributes, _close=close))
         return fn(path, argv, envp, attrs, search_path)
+    except SpawnError as e:
+        _mounts.name_files(e, attributes.get("mounts") or ())
+        raise
     finally:
         for fd in close:
             os.close(fd)
@@ -481,10 +296,74 @@ def spawn(args, *, executable=None, env=None, search_path=True, **attributes):
     - ``monotonic_offset``, ``boottime_offset``: seconds, for a time
       namespace from ``unshare=("time",)``.
 
+    The filesystem view (a new mount namespace is implied):
+
+    - ``mounts``: the mount plan, run in order: :class:`Bind` (``readonly``,
+      ``devices``, ``missing_ok``), :class:`Tmpfs` (``size``, ``mode``),
+      :class:`Proc`, :class:`Dev`, :class:`Mqueue`, :class:`Dir`,
+      :class:`Symlink`, :class:`RemountReadOnly`, :class:`Chmod`.
+    - ``new_root=True``: start from an empty tmpfs root that ``mounts``
+      populate (targets are paths in it, bind sources this process's),
+      made / by pivot_root. ``hostname``, ``domainname``: in the child's
+      UTS namespace (a new one implied).
+    - ``init=True``: with a new pid namespace, pid 1 is a minimal init
+      (a copy of this process) that forwards signals, reaps orphans and
+      exits with the program's status.
+
+    Resources, set by the child before any credential change:
+
+    - ``nice`` (-20..19); ``sched_policy`` (os.SCHED_* or "other",
+      "batch", "idle", "fifo", "rr"; os.SCHED_RESET_ON_FORK may be or'ed
+      in) with ``sched_priority`` (an int or os.sched_param; default 1 for
+      fifo and rr, else 0) and ``sched_reset_on_fork``.
+    - ``cpus``: the CPU affinity, an iterable of CPU numbers as
+      os.sched_setaffinity takes (any number of CPUs).
+    - ``ioprio_class`` ("none", "realtime", "best-effort", "idle" or a
+      number) with ``ioprio_level`` (0..7, default 4 as ionice).
+    - ``oom_score_adj`` (-1000..1000).
+    - ``cgroup_parent``: a cgroup v2 directory in which the child gets a
+      new cgroup of its own, with ``cgroup_limits`` ({"memory.max":
+      64 << 20, "pids.max": 32, "cpu.max": "50000 100000"}; None: "max")
+      written first; see :meth:`Process.supervise`, :meth:`Process.kill_tree`
+      and the cgroup counts in :class:`Status`. Not with ``cgroup``.
+
+    Program lookup and order:
+
+    - ``programs``: candidate paths tried in the child in order (execvp's
+      rule) instead of the looked-up program, as the child sees the tree.
+    - ``chdir_first=True``: enter ``cwd`` before the credential change (a
+      directory only the caller may enter; subprocess's order) rather than
+      after it (the new user must be able to enter it).
+    - ``fds`` values may be :data:`FD_KEEP`: leave that fd as inherited.
+
     Raises :class:`SpawnError` (also FileNotFoundError, PermissionError...)
     naming the step that failed; nothing is left running then.
     """
     return Process(_call(_clonexec.spawn, args, executable, env, search_path, attributes), args)
+
+
+def exec(args, *, executable=None, env=None, search_path=True, **attributes):
+    """Run the steps :func:`spawn` would run with the same arguments in
+    this process, then execve the program in place: no new process, the
+    pid stays (cx_exec(3); os.execve with attributes). Returns only by
+    raising :class:`SpawnError`.
+
+    The attributes are spawn's, except that a new pid namespace cannot be
+    entered in place (EINVAL, before any change), a new user namespace
+    maps only this process's own ids, ``cgroup`` moves this process, and
+    ``require_pidfd`` is refused; ``close_fds`` defaults to False (os.execve
+    keeps inheritable fds; Python opens its own close-on-exec). Not in
+    ``__all__``: ``from clonexec import *`` leaves the builtin exec alone.
+    Every input is checked before the first
+    change; a step that fails after others leaves them done (ids, signal
+    handlers, namespaces): report the error and ``os._exit``. Python's
+    buffered files are not flushed (as os.execve). The credential steps
+    change the calling thread alone until the execve ends the others:
+    call it from a process with one thread."""
+    # As os.execve: inherited fds pass (this process's own are close-on-exec).
+    attributes.setdefault("close_fds", False)
+    _call(_clonexec.exec, args, executable, env, search_path, attributes)
+    raise AssertionError("cx_exec returned without an error")  # pragma: no cover
 
 
 def explain(args, *, executable=None, env=None, search_path=True, **attributes):
@@ -494,5 +373,3 @@ def explain(args, *, executable=None, env=None, search_path=True, **attributes):
     steps = _call(_clonexec.explain, args, executable, env, search_path, attributes)
     return [Step(i, s, _clonexec.step_name(s), who, text) for i, s, who, text in steps]
 
-
-del errno

@@ -2,14 +2,25 @@
 import os
 import resource
 from collections.abc import Iterable, Mapping, Sequence
-from typing import NamedTuple, Protocol, TypedDict, Union
+from typing import NamedTuple, NoReturn, Protocol, TypedDict, Union
 
 from typing_extensions import Unpack
 
 from ._errors import SpawnError as SpawnError
+from ._mounts import Bind as Bind
+from ._mounts import Chmod as Chmod
+from ._mounts import Dev as Dev
+from ._mounts import Dir as Dir
+from ._mounts import Mount as Mount
+from ._mounts import Mqueue as Mqueue
+from ._mounts import Proc as Proc
+from ._mounts import RemountReadOnly as RemountReadOnly
+from ._mounts import Symlink as Symlink
+from ._mounts import Tmpfs as Tmpfs
 
 __all__ = ["spawn", "explain", "Process", "Status", "Step", "SpawnError", "version",
-           "NAMESPACES"]
+           "NAMESPACES", "IOPRIO_CLASSES", "FD_KEEP", "Mount", "Bind", "Tmpfs", "Proc", "Dev",
+           "Mqueue", "Dir", "Symlink", "RemountReadOnly", "Chmod"]
 
 _Path = Union[str, bytes, os.PathLike[str], os.PathLike[bytes]]
 _Arg = _Path
@@ -24,6 +35,8 @@ _Limit = Union[int, None, tuple[Union[int, None], Union[int, None]]]
 _IdRange = tuple[int, int, int]
 
 NAMESPACES: dict[str, int]
+IOPRIO_CLASSES: dict[str, int]
+FD_KEEP: int
 
 def version() -> str: ...
 
@@ -40,6 +53,13 @@ class Status:
     signal: int | None
     core_dumped: bool
     rusage: resource.struct_rusage
+    timed_out: bool
+    killed: bool
+    timeout_signal: int | None
+    oom_kill: int
+    oom: int
+    memory_max: int
+    pids_max: int
     @property
     def returncode(self) -> int: ...
 
@@ -54,6 +74,12 @@ class Process:
     def fileno(self) -> int: ...
     def poll(self) -> int | None: ...
     def wait(self, timeout: float | None = ...) -> Status: ...
+    def supervise(self, timeout: float | None, signal: int = ..., *,
+                  kill_after: float | None = ..., group: bool = ...,
+                  tree: bool = ...) -> Status: ...
+    @property
+    def cgroup(self) -> str | None: ...
+    def kill_tree(self, signal: int = ...) -> None: ...
     def send_signal(self, sig: int) -> None: ...
     def terminate(self) -> None: ...
     def kill(self) -> None: ...
@@ -106,6 +132,23 @@ class _Attributes(TypedDict, total=False):
     landlock_fd: int | None
     monotonic_offset: int
     boottime_offset: int
+    mounts: Sequence[Mount]
+    new_root: bool
+    hostname: str | bytes | None
+    domainname: str | bytes | None
+    init: bool
+    nice: int | None
+    sched_policy: int | str | None
+    sched_priority: int | os.sched_param | None
+    sched_reset_on_fork: bool
+    cpus: Iterable[int] | None
+    ioprio_class: int | str | None
+    ioprio_level: int | None
+    oom_score_adj: int | None
+    cgroup_parent: _Path | None
+    cgroup_limits: Mapping[str, int | str | None] | None
+    chdir_first: bool
+    programs: Sequence[_Path] | None
 
 def spawn(
     args: Sequence[_Arg] | _Arg,
@@ -115,6 +158,15 @@ def spawn(
     search_path: bool = ...,
     **attributes: Unpack[_Attributes],
 ) -> Process: ...
+
+def exec(
+    args: Sequence[_Arg] | _Arg,
+    *,
+    executable: _Path | None = ...,
+    env: Mapping[str | bytes, str | bytes] | None = ...,
+    search_path: bool = ...,
+    **attributes: Unpack[_Attributes],
+) -> NoReturn: ...
 
 def explain(
     args: Sequence[_Arg] | _Arg,

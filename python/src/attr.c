@@ -7,6 +7,7 @@
  */
 #include "ext.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -224,6 +225,73 @@ static int landlock_item(PyObject *item, void *slot, Py_ssize_t i, const char *k
 	return 0;
 }
 
+/* (kind, flags, source bytes or None, target bytes, mode, size): the
+ * bytes stay alive in the dict's own tuples. */
+static int mount_item(PyObject *item, void *slot, Py_ssize_t i, const char *key)
+{
+	struct cx_mount *m = slot;
+	PyObject *src, *dst;
+	unsigned int mode;
+	unsigned long long size;
+
+	if (!PyArg_ParseTuple(item, "iIOOIK", &m->kind, &m->flags, &src, &dst, &mode, &size))
+		return -1;
+	if ((src != Py_None && !PyBytes_Check(src)) || !PyBytes_Check(dst)) {
+		PyErr_Format(PyExc_TypeError, "%s[%zd]: paths as bytes", key, i);
+		return -1;
+	}
+	m->source = src == Py_None ? NULL : PyBytes_AS_STRING(src);
+	m->target = PyBytes_AS_STRING(dst);
+	m->mode = (mode_t)mode;
+	m->size = size;
+	return 0;
+}
+
+/* (file bytes, value bytes) */
+static int cgroup_limit_item(PyObject *item, void *slot, Py_ssize_t i, const char *key)
+{
+	struct cx_cgroup_limit *l = slot;
+
+	(void)i;
+	(void)key;
+	return PyArg_ParseTuple(item, "yy", &l->file, &l->value) ? 0 : -1;
+}
+
+/* The CPU set as sched_setaffinity's mask, already packed by the caller
+ * into bytes of unsigned longs. */
+static int get_cpus(PyObject *d, PyObject *keep, struct cx_attr *x)
+{
+	PyObject *v = item(d, "cpus");
+
+	if (!v)
+		return 0;
+	if (!PyBytes_Check(v) || PyBytes_GET_SIZE(v) % sizeof(unsigned long)) {
+		PyErr_SetString(PyExc_ValueError, "cpus: bytes of unsigned long words");
+		return -1;
+	}
+	if (PyList_Append(keep, v) < 0)
+		return -1;
+	x->cpus = (const unsigned long *)(const void *)PyBytes_AS_STRING(v);
+	x->cpus_size = (size_t)PyBytes_GET_SIZE(v);
+	return 0;
+}
+
+/* Candidate programs (paths), tried in the child in order. */
+static int get_programs(PyObject *d, struct cxpy_attr *a)
+{
+	PyObject *v = item(d, "programs");
+
+	if (!v)
+		return 0;
+	a->programs = cxpy_bytes_array(v, a->keep, "programs must be a sequence");
+	if (!a->programs)
+		return -1;
+	while (a->programs[a->attr.nprograms])
+		a->attr.nprograms++;
+	a->attr.programs = (const char *const *)a->programs;
+	return 0;
+}
+
 /* Raw struct sock_filter instructions (8 bytes each), as bytes. */
 static int get_seccomp(PyObject *d, PyObject *keep, struct cx_attr *x)
 {
@@ -261,17 +329,45 @@ static int get_u32s(PyObject *d, const char *key, uint32_t **out, unsigned int *
 	return r;
 }
 
+/* The plain number fields: the dict's key is the field's name. */
+#define NUMBER(f) { #f, offsetof(struct cx_attr, f), sizeof(((struct cx_attr *)0)->f) }
+static const struct {
+	const char *key;
+	size_t offset, size;
+} numbers[] = {
+	NUMBER(ctty_fd),	  NUMBER(uid),		   NUMBER(gid),
+	NUMBER(cgroup_fd),	  NUMBER(pgid),		   NUMBER(pdeathsig),
+	NUMBER(umask),		  NUMBER(join_pidfd),	   NUMBER(landlock_fd),
+	NUMBER(securebits),	  NUMBER(monotonic_offset), NUMBER(boottime_offset),
+	NUMBER(nice),		  NUMBER(sched_policy),	   NUMBER(sched_priority),
+	NUMBER(ioprio_class),	  NUMBER(ioprio_level),	   NUMBER(oom_score_adj),
+};
+
+static int get_numbers(PyObject *d, struct cx_attr *x)
+{
+	for (size_t i = 0; i < sizeof(numbers) / sizeof(numbers[0]); i++) {
+		long v = 0;
+		int32_t v32;
+		int64_t v64;
+
+		if (get_long(d, numbers[i].key, &v) < 0)
+			return -1;
+		/* Signed or not (uid_t, mode_t), the low 32 bits are the value. */
+		v32 = (int32_t)v;
+		v64 = v;
+		memcpy((char *)x + numbers[i].offset, numbers[i].size == 8 ? (void *)&v64 : &v32,
+		       numbers[i].size);
+	}
+	return 0;
+}
+
+_Static_assert(sizeof(uid_t) == 4 && sizeof(pid_t) == 4 && sizeof(mode_t) == 4 &&
+		       sizeof(int64_t) == sizeof(long),
+	       "the number fields are 32 or 64 bits; long holds them");
+
 int cxpy_attr_from_dict(PyObject *d, struct cxpy_attr *a)
 {
 	struct cx_attr *x = &a->attr;
-	struct {
-		const char *key;
-		long v;
-	} n[] = { { "ctty_fd", 0 },    { "uid", 0 },	      { "gid", 0 },
-		  { "cgroup_fd", 0 },  { "pgid", 0 },	      { "pdeathsig", 0 },
-		  { "umask", 0 },      { "join_pidfd", 0 },   { "landlock_fd", 0 },
-		  { "securebits", 0 }, { "monotonic_offset", 0 }, { "boottime_offset", 0 } };
-
 	memset(a, 0, sizeof(*a));
 	x->size = sizeof(*x);
 	a->keep = PyList_New(0);
@@ -291,27 +387,17 @@ int cxpy_attr_from_dict(PyObject *d, struct cxpy_attr *a)
 	    get_u64(d, "cap_inheritable", &x->cap_inheritable) < 0 ||
 	    get_u64(d, "cap_keep", &x->cap_keep) < 0 ||
 	    get_u64(d, "landlock_handled", &x->landlock_handled) < 0 ||
-	    get_seccomp(d, a->keep, x) < 0 ||
+	    get_seccomp(d, a->keep, x) < 0 || get_cpus(d, a->keep, x) < 0 ||
+	    get_path(d, "cgroup_parent", a->keep, &x->cgroup_parent) < 0 ||
+	    get_path(d, "hostname", a->keep, &x->hostname) < 0 ||
+	    get_path(d, "domainname", a->keep, &x->domainname) < 0 || get_programs(d, a) < 0 ||
 	    get_u32s(d, "files", (uint32_t **)&a->files, &x->nfiles) < 0 ||
 	    get_u32s(d, "groups", (uint32_t **)&a->groups, &x->ngroups) < 0)
 		return -1;
 	x->files = a->files;
 	x->groups = a->groups;
-	for (size_t i = 0; i < sizeof(n) / sizeof(n[0]); i++)
-		if (get_long(d, n[i].key, &n[i].v) < 0)
-			return -1;
-	x->ctty_fd = (int)n[0].v;
-	x->uid = (uid_t)n[1].v;
-	x->gid = (gid_t)n[2].v;
-	x->cgroup_fd = (int)n[3].v;
-	x->pgid = (pid_t)n[4].v;
-	x->pdeathsig = (int)n[5].v;
-	x->umask = (mode_t)n[6].v;
-	x->join_pidfd = (int)n[7].v;
-	x->landlock_fd = (int)n[8].v;
-	x->securebits = (uint32_t)n[9].v;
-	x->monotonic_offset = n[10].v;
-	x->boottime_offset = n[11].v;
+	if (get_numbers(d, x) < 0)
+		return -1;
 	if (get_each(d, "uid_map", sizeof(*a->uid_map), (void **)&a->uid_map, &x->nuid_map,
 		     map_item) < 0 ||
 	    get_each(d, "gid_map", sizeof(*a->gid_map), (void **)&a->gid_map, &x->ngid_map,
@@ -322,6 +408,10 @@ int cxpy_attr_from_dict(PyObject *d, struct cxpy_attr *a)
 		     ns_fd_item) < 0 ||
 	    get_each(d, "landlock_rules", sizeof(*a->landlock_rules),
 		     (void **)&a->landlock_rules, &x->nlandlock_rules, landlock_item) < 0 ||
+	    get_each(d, "mounts", sizeof(*a->mounts), (void **)&a->mounts, &x->nmounts,
+		     mount_item) < 0 ||
+	    get_each(d, "cgroup_limits", sizeof(*a->cgroup_limits), (void **)&a->cgroup_limits,
+		     &x->ncgroup_limits, cgroup_limit_item) < 0 ||
 	    get_sigset(d, "sigmask", &x->sigmask) < 0 ||
 	    get_sigset(d, "sigdefault", &x->sigdefault) < 0)
 		return -1;
@@ -330,6 +420,8 @@ int cxpy_attr_from_dict(PyObject *d, struct cxpy_attr *a)
 	x->rlimits = a->rlimits;
 	x->join_fds = a->join_fds;
 	x->landlock_rules = a->landlock_rules;
+	x->mounts = a->mounts;
+	x->cgroup_limits = a->cgroup_limits;
 	return 0;
 }
 
@@ -343,5 +435,8 @@ void cxpy_attr_free(struct cxpy_attr *a)
 	PyMem_Free(a->rlimits);
 	PyMem_Free(a->join_fds);
 	PyMem_Free(a->landlock_rules);
+	PyMem_Free(a->mounts);
+	PyMem_Free(a->cgroup_limits);
+	PyMem_Free(a->programs);
 	memset(a, 0, sizeof(*a));
 }

@@ -18,6 +18,9 @@ struct cxpy_attr {
 	struct cx_rlimit *rlimits;
 	struct cx_ns_fd *join_fds;
 	struct cx_landlock_rule *landlock_rules;
+	struct cx_mount *mounts;
+	struct cx_cgroup_limit *cgroup_limits;
+	char **programs;
 };
 
 /* attr.c: fill a from the normalized dict the Python layer builds. */
@@ -41,5 +44,6 @@ int cxpy_backend_exact(void);
 extern PyTypeObject cxpy_handle_type;
 PyObject *cxpy_spawn(PyObject *self, PyObject *args);
 PyObject *cxpy_explain(PyObject *self, PyObject *args);
+PyObject *cxpy_exec(PyObject *self, PyObject *args);
 
 #endif

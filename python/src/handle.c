@@ -53,7 +53,22 @@ static PyObject *rusage_tuple(const struct rusage *ru)
 			     ru->ru_nvcsw, ru->ru_nivcsw);
 }
 
-/* wait(timeout_ms) -> (exited, exit_code, signal, core_dumped, rusage) or
+static PyObject *status_tuple(const struct cx_status *st)
+{
+	return Py_BuildValue("(iiiiNIiIIII)", st->exited, st->exit_code, st->signal,
+			     st->core_dumped, rusage_tuple(&st->rusage), st->supervision,
+			     st->timeout_signal, st->cgroup_oom_kill, st->cgroup_oom,
+			     st->cgroup_memory_max, st->cgroup_pids_max);
+}
+
+static PyObject *errno_error(int r)
+{
+	errno = -r;
+	return PyErr_SetFromErrno(PyExc_OSError);
+}
+
+/* wait(timeout_ms) -> (exited, exit_code, signal, core_dumped, rusage,
+ * supervision, timeout_signal, oom_kill, oom, memory_max, pids_max) or
  * None when still running. Blocking waits are the caller's business (it
  * polls the pidfd, interruptibly); here 0 polls and < 0 blocks. */
 static PyObject *handle_wait(Handle *h, PyObject *args)
@@ -68,12 +83,48 @@ static PyObject *handle_wait(Handle *h, PyObject *args)
 	Py_END_ALLOW_THREADS
 	if (r == -ETIMEDOUT)
 		Py_RETURN_NONE;
-	if (r < 0) {
-		errno = -r;
-		return PyErr_SetFromErrno(PyExc_OSError);
-	}
-	return Py_BuildValue("(iiiiN)", st.exited, st.exit_code, st.signal, st.core_dumped,
-			     rusage_tuple(&st.rusage));
+	return r < 0 ? errno_error(r) : status_tuple(&st);
+}
+
+/* wait_deadline(timeout_ms, sig, grace_ms, flags) -> status tuple, once
+ * the process is reaped (cx_process_wait_deadline). */
+static PyObject *handle_wait_deadline(Handle *h, PyObject *args)
+{
+	int timeout_ms, sig, grace_ms, r;
+	unsigned int flags;
+	struct cx_status st;
+
+	if (!PyArg_ParseTuple(args, "iiiI:wait_deadline", &timeout_ms, &sig, &grace_ms, &flags) ||
+	    handle_open(h) < 0)
+		return NULL;
+	Py_BEGIN_ALLOW_THREADS
+	r = cx_process_wait_deadline(h->p, timeout_ms, sig, grace_ms, flags, &st);
+	Py_END_ALLOW_THREADS
+	return r < 0 ? errno_error(r) : status_tuple(&st);
+}
+
+static PyObject *handle_kill_tree(Handle *h, PyObject *args)
+{
+	int sig, r;
+
+	if (!PyArg_ParseTuple(args, "i:kill_tree", &sig) || handle_open(h) < 0)
+		return NULL;
+	Py_BEGIN_ALLOW_THREADS
+	r = cx_process_kill_tree(h->p, sig);
+	Py_END_ALLOW_THREADS
+	if (r < 0)
+		return errno_error(r);
+	Py_RETURN_NONE;
+}
+
+static PyObject *handle_cgroup(Handle *h, void *unused)
+{
+	const char *dir = h->p ? cx_process_cgroup(h->p) : NULL;
+
+	(void)unused;
+	if (!dir)
+		Py_RETURN_NONE;
+	return PyUnicode_DecodeFSDefault(dir);
 }
 
 static PyObject *handle_signal(Handle *h, PyObject *args)
@@ -83,10 +134,8 @@ static PyObject *handle_signal(Handle *h, PyObject *args)
 	if (!PyArg_ParseTuple(args, "i:send_signal", &sig) || handle_open(h) < 0)
 		return NULL;
 	r = cx_process_signal(h->p, sig);
-	if (r < 0) {
-		errno = -r;
-		return PyErr_SetFromErrno(PyExc_OSError);
-	}
+	if (r < 0)
+		return errno_error(r);
 	Py_RETURN_NONE;
 }
 
@@ -101,6 +150,10 @@ static PyObject *handle_release(Handle *h, PyObject *unused)
 static PyMethodDef handle_methods[] = {
 	{ "wait", (PyCFunction)handle_wait, METH_VARARGS,
 	  "wait(timeout_ms=0) -> status tuple, or None while the process runs." },
+	{ "wait_deadline", (PyCFunction)handle_wait_deadline, METH_VARARGS,
+	  "wait_deadline(timeout_ms, sig, grace_ms, flags) -> status tuple (reaped)." },
+	{ "kill_tree", (PyCFunction)handle_kill_tree, METH_VARARGS,
+	  "kill_tree(sig): every process of the child's own cgroup." },
 	{ "send_signal", (PyCFunction)handle_signal, METH_VARARGS,
 	  "send_signal(sig): through the pidfd; ProcessLookupError once reaped." },
 	{ "release", (PyCFunction)handle_release, METH_NOARGS,
@@ -111,6 +164,7 @@ static PyMethodDef handle_methods[] = {
 static PyGetSetDef handle_getset[] = {
 	{ "pid", (getter)handle_pid, NULL, "process id", NULL },
 	{ "pidfd", (getter)handle_pidfd, NULL, "pidfd, or -1 (none, or released)", NULL },
+	{ "cgroup", (getter)handle_cgroup, NULL, "the child's own cgroup directory, or None", NULL },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
 
@@ -133,6 +187,7 @@ static const char *error_filename(const struct cx_error *err, const char *path)
 		return path;
 	case CX_STEP_CHDIR:
 	case CX_STEP_CHROOT:
+	case CX_STEP_CGROUP_CREATE:
 		return err->object;
 	default:
 		return NULL;
@@ -258,4 +313,26 @@ PyObject *cxpy_explain(PyObject *self, PyObject *args)
 out:
 	call_free(&c);
 	return list;
+}
+
+/* exec(path, argv, env, attrs, search): cx_exec or cx_execp in this
+ * process; returns only by raising. The GIL stays held: no other thread
+ * runs between the steps, and at the execve they all end. */
+PyObject *cxpy_exec(PyObject *self, PyObject *args)
+{
+	struct call c;
+	struct cx_error err;
+	int r;
+
+	(void)self;
+	if (call_parse(args, &c) == 0) {
+		if (c.search)
+			r = cx_execp(c.path, c.argv, c.envp, &c.a.attr, &err);
+		else
+			r = cx_exec(c.path, c.argv, c.envp, &c.a.attr, &err);
+		(void)r;
+		cxpy_raise_spawn_error(&err, error_filename(&err, c.path));
+	}
+	call_free(&c);
+	return NULL;
 }

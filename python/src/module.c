@@ -103,6 +103,8 @@ static PyMethodDef methods[] = {
 	{ "backend_stats", cxpy_backend_stats, METH_NOARGS,
 	  "{'clonexec': spawns through libclonexec, 'fallback': through CPython}" },
 	{ "spawn", cxpy_spawn, METH_VARARGS, "spawn(path, argv, env, attrs, search) -> Handle" },
+	{ "exec", cxpy_exec, METH_VARARGS,
+	  "exec(path, argv, env, attrs, search): cx_exec in place; only raises" },
 	{ "explain", cxpy_explain, METH_VARARGS,
 	  "explain(path, argv, env, attrs, search) -> [(index, step, who, text)]" },
 	{ "step_name", step_name, METH_O, "cx_step_name()" },
@@ -150,6 +152,15 @@ PyMODINIT_FUNC PyInit__clonexec(void)
 	if (PyModule_AddIntConstant(m, "FD_KEEP", CX_FD_KEEP) < 0)
 		goto fail;
 #endif
+	/* 0.2: issues 9 and 11 */
+	F(ATTR_NEW_ROOT); F(ATTR_INIT); F(ATTR_NICE); F(ATTR_SCHED); F(ATTR_SCHED_RESET_ON_FORK);
+	F(ATTR_CPUS); F(ATTR_IOPRIO); F(ATTR_OOM_SCORE_ADJ);
+	F(MOUNT_BIND); F(MOUNT_RO_BIND); F(MOUNT_DEV_BIND); F(MOUNT_TMPFS); F(MOUNT_PROC);
+	F(MOUNT_DEV); F(MOUNT_MQUEUE); F(MOUNT_DIR); F(MOUNT_SYMLINK); F(MOUNT_REMOUNT_RO);
+	F(MOUNT_CHMOD); F(MOUNT_TRY); F(MOUNT_MODE);
+	F(SCHED_OTHER); F(SCHED_FIFO); F(SCHED_RR); F(SCHED_BATCH); F(SCHED_IDLE);
+	F(IOPRIO_CLASS_NONE); F(IOPRIO_CLASS_RT); F(IOPRIO_CLASS_BE); F(IOPRIO_CLASS_IDLE);
+	F(SUPERVISION_TIMED_OUT); F(SUPERVISION_KILLED); F(WAIT_PGROUP); F(WAIT_TREE);
 	F(NEWTIME); F(NEWNS); F(NEWCGROUP); F(NEWUTS); F(NEWIPC); F(NEWUSER); F(NEWPID);
 	F(NEWNET); F(RLIM_INFINITY); F(STEP_MAX_);
 #undef F

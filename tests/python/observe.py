@@ -67,6 +67,14 @@ def main():
         "uid_map": read("/proc/self/uid_map"), "gid_map": read("/proc/self/gid_map"),
         "setgroups": read("/proc/self/setgroups").strip(),
         "cgroup": read("/proc/self/cgroup").strip(),
+        "nice": os.getpriority(os.PRIO_PROCESS, 0),
+        "sched_policy": os.sched_getscheduler(0),
+        "sched_priority": os.sched_getparam(0).sched_priority,
+        "cpus": sorted(os.sched_getaffinity(0)),
+        "oom_score_adj": int(read("/proc/self/oom_score_adj")),
+        "uname": list(os.uname()[:2]),
+        "domainname": read("/proc/sys/kernel/domainname").strip(),
+        "mounts": [l.split()[4] for l in read("/proc/self/mountinfo").splitlines()],
         "root_shared": any(l.split()[4] == "/" and "shared:" in l
                            for l in read("/proc/self/mountinfo").splitlines()),
     }

@@ -2,8 +2,10 @@
 """The clonexec module's own tests: every spawn() keyword observed from
 inside the child (tests/python/observe.py prints what the child sees), the
 error of each failing step, pidfds with selectors and asyncio, Process and
-Status, and the subprocess backend (install/uninstall, preexec_fn fallback,
-errors equal to CPython's, Popen under threads).
+Status. Its main() also runs test_backend.py (the subprocess backend),
+test_sandbox.py (mounts, new root, hostname, init), test_resources.py
+(priorities, own cgroup, supervise, issue 8's lookup and fd keep) and
+test_exec.py (clonexec.exec in place); cxtest.py holds what they share.
 
     python3 test_module.py [--quick]     TAP on stdout (--quick: a short
                                          subset, for valgrind)
@@ -20,7 +22,6 @@ import struct
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import unittest
 
@@ -28,53 +29,8 @@ import clonexec
 import clonexec.subprocess_backend as backend
 from clonexec import _clonexec
 
-PY = "/usr/bin/python3"
-HERE = os.path.dirname(os.path.abspath(__file__))
-
-
-def _staged(name):
-    """What a child run as another user executes: a copy in CX_STAGE (a
-    directory any uid may traverse, made by tests/run-one), since the
-    checkout may sit under a 0700 directory."""
-    stage = os.environ.get("CX_STAGE")
-    if not stage:
-        return os.path.join(HERE, name)
-    dst = os.path.join(stage, name)
-    shutil.copyfile(os.path.join(HERE, name), dst)
-    os.chmod(dst, 0o644)
-    return dst
-
-
-OBSERVE = [PY, "-I", "-S", _staged("observe.py")]
-VALGRIND = os.environ.get("CX_VALGRIND") == "1"
-ROOT = os.geteuid() == 0
-CGROUP_ROOT = "/sys/fs/cgroup/unified"
-
-
-def observe(**kw):
-    """Spawn observe.py with kw; return what the child saw."""
-    r, w = os.pipe()
-    fds = kw.pop("fds", {})
-    fds.setdefault(1, w)
-    try:
-        p = clonexec.spawn(OBSERVE + kw.pop("extra", []), **dict(kw, fds=fds))
-    finally:
-        os.close(w)
-    with os.fdopen(r, "rb") as f:
-        data = f.read()
-    st = p.wait()
-    p.release()
-    if st.returncode != 0 or not data:
-        raise AssertionError(f"observe.py ended with {st!r}, output {data[:500]!r}")
-    return json.loads(data)
-
-
-def bits(hexmask):
-    return {i for i in range(64) if int(hexmask, 16) >> i & 1}
-
-
-def fd_count():
-    return len(os.listdir("/proc/self/fd"))
+from cxtest import (CGROUP_ROOT, OBSERVE, PY, ROOT, VALGRIND, bits, fd_count,  # noqa: E402
+                    observe, run)
 
 
 class Keywords(unittest.TestCase):
@@ -587,196 +543,22 @@ class Stub(unittest.TestCase):
                         and clonexec.SpawnError.__doc__ and backend.install.__doc__)
 
 
-class Backend(unittest.TestCase):
-    def setUp(self):
-        backend.install()
-
-    def tearDown(self):
-        backend.uninstall()
-
-    def test_install_uninstall(self):
-        import _posixsubprocess
-        self.assertIs(subprocess._fork_exec, _clonexec.fork_exec)
-        self.assertIs(_posixsubprocess.fork_exec, _clonexec.fork_exec)
-        self.assertFalse(subprocess._USE_POSIX_SPAWN)
-        n = backend.stats()["clonexec"]
-        self.assertEqual(subprocess.run(["echo", "hi"], capture_output=True).stdout, b"hi\n")
-        self.assertEqual(subprocess.run(["/bin/true"], close_fds=False).returncode, 0)
-        self.assertEqual(backend.stats()["clonexec"], n + 2)  # posix_spawn path too
-        backend.install()  # idempotent
-        backend.uninstall()
-        self.assertIsNot(subprocess._fork_exec, _clonexec.fork_exec)
-        self.assertIs(subprocess._fork_exec, _posixsubprocess.fork_exec)
-        subprocess.run(["true"])
-        self.assertEqual(backend.stats()["clonexec"], n + 2)
-
-    def test_refuses_unknown_signature(self):
-        backend.uninstall()
-        known = dict(backend.KNOWN_SIGNATURES)
-        try:
-            backend.KNOWN_SIGNATURES.clear()
-            backend.KNOWN_SIGNATURES[sys.version_info[:2]] = 24
-            with self.assertRaisesRegex(backend.UnsupportedPython, "signature"):
-                backend.install()
-            backend.KNOWN_SIGNATURES.clear()
-            backend.KNOWN_SIGNATURES[(3, 99)] = 23
-            with self.assertRaisesRegex(backend.UnsupportedPython, "not known"):
-                backend.install()
-            self.assertFalse(backend.installed())
-            self.assertIsNot(subprocess._fork_exec, _clonexec.fork_exec)
-        finally:
-            backend.KNOWN_SIGNATURES.clear()
-            backend.KNOWN_SIGNATURES.update(known)
-
-    def test_preexec_fallback(self):
-        s = backend.stats()
-        out = subprocess.run([PY, "-I", "-S", "-c", "import os; print(os.environ['CX_FRUIT'])"],
-                             preexec_fn=lambda: os.putenv("CX_FRUIT", "apple"),
-                             capture_output=True).stdout
-        self.assertEqual(out, b"apple\n")
-        t = backend.stats()
-        self.assertEqual((t["clonexec"], t["fallback"]), (s["clonexec"], s["fallback"] + 1))
-
-    @unittest.skipUnless(ROOT, "needs root")
-    def test_cwd_before_credentials(self):
-        # CPython enters cwd before changing credentials: a directory only
-        # the caller may enter still works (through CPython's own, for now).
-        with tempfile.TemporaryDirectory() as d:
-            os.chmod(d, 0o700)
-            s = backend.stats()
-            r = subprocess.run(["/bin/pwd"], cwd=d, user=65534, capture_output=True, text=True)
-            self.assertEqual((r.returncode, r.stdout), (0, os.path.realpath(d) + "\n"))
-            # Through CPython's own with libclonexec 0.1, through the library
-            # (which can enter cwd first) with 0.2.
-            self.assertEqual(backend.stats()["fallback"],
-                             s["fallback"] + (0 if _clonexec.BACKEND_EXACT else 1))
-
-    def errors(self, **kw):
-        """(type, errno, filename) of a failing Popen, backend and stock."""
-        out = []
-        for on in (True, False):
-            (backend.install if on else backend.uninstall)()
-            try:
-                subprocess.run(**kw)
-                out.append(None)
-            except Exception as e:
-                out.append((type(e), getattr(e, "errno", None), getattr(e, "filename", None)))
-        return out
-
-    def test_errors_like_cpython(self):
-        with tempfile.TemporaryDirectory() as d:
-            noexec = os.path.join(d, "noexec")
-            open(noexec, "w").close()
-            cases = [
-                dict(args=["nonexistent-cx"]),
-                dict(args=["/nonexistent-cx/x"]),
-                dict(args=[noexec]),
-                dict(args=["true"], cwd="/nonexistent-cx"),
-                dict(args=["noexec"], env={"PATH": f"/nonexistent-cx:{d}:/usr/bin"}),
-                dict(args=["true"], env={"PATH": f"/nonexistent-cx:{noexec}:/usr/bin"}),
-                dict(args=["true"], stdin=9999),
-            ]
-            for kw in cases:
-                b, s = self.errors(**kw)
-                self.assertEqual(b, s, kw)
-                self.assertIsNotNone(s, kw) if kw["args"] != ["true"] or "cwd" in kw else None
-
-    @unittest.skipUnless(ROOT, "needs root")
-    def test_credentials(self):
-        s = backend.stats()["clonexec"]
-        out = subprocess.run(["id", "-G"], capture_output=True, text=True,
-                             user=65534, group=65534, extra_groups=[])
-        self.assertEqual(out.stdout, "65534\n")
-        out = subprocess.run(["sh", "-c", "id -u; id -g; id -G"], capture_output=True,
-                             text=True, user=65534, group=65534, extra_groups=[1, 2])
-        self.assertEqual(out.stdout.split("\n"), ["65534", "65534", "65534 1 2", ""])
-        out = subprocess.run(["id", "-u"], capture_output=True, text=True, user=65534)
-        self.assertEqual(out.stdout, "65534\n")
-        self.assertEqual(backend.stats()["clonexec"], s + 3)
-
-    def test_popen_threads(self):
-        before = fd_count()
-        results, errors = {}, []
-
-        def worker(t):
-            try:
-                for i in range(15):
-                    p = subprocess.Popen(["sh", "-c", f"echo {t}-{i}"], stdout=subprocess.PIPE,
-                                         stdin=subprocess.DEVNULL)
-                    out, _ = p.communicate()
-                    results[(t, i)] = (out, p.returncode)
-            except Exception as e:  # pragma: no cover - reported below
-                errors.append(e)
-
-        n = backend.stats()["clonexec"]
-        threads = [threading.Thread(target=worker, args=(t,)) for t in range(6)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        self.assertEqual(errors, [])
-        self.assertEqual(len(results), 90)
-        for (t, i), (out, rc) in results.items():
-            self.assertEqual((out, rc), (f"{t}-{i}\n".encode(), 0))
-        self.assertEqual(backend.stats()["clonexec"], n + 90)
-        self.assertEqual(fd_count(), before)
-
-
 QUICK = ["Keywords.test_fds_plan", "Keywords.test_cwd", "Keywords.test_umask",
          "Errors.test_chdir", "Errors.test_check", "Errors.test_execve",
          "ProcessAPI.test_status", "ProcessAPI.test_context_manager",
          "Backend.test_install_uninstall", "Backend.test_errors_like_cpython",
-         "Backend.test_preexec_fallback"]
-
-
-class Tap(unittest.TestResult):
-    def __init__(self, *a, **kw):
-        super().__init__(*a, **kw)
-        self.n = 0
-
-    def line(self, ok, test, extra=""):
-        self.n += 1
-        name = test.id().removeprefix("__main__.")
-        print(f"{'ok' if ok else 'not ok'} {self.n} - {name}{extra}", flush=True)
-
-    def addSuccess(self, test):
-        super().addSuccess(test)
-        self.line(True, test)
-
-    def addSkip(self, test, reason):
-        super().addSkip(test, reason)
-        self.line(True, test, f" # SKIP {reason}")
-
-    def _bad(self, test, err):
-        self.line(False, test)
-        for l in self._exc_info_to_string(err, test).splitlines():
-            print("# " + l, flush=True)
-
-    def addFailure(self, test, err):
-        super().addFailure(test, err)
-        self._bad(test, err)
-
-    def addError(self, test, err):
-        super().addError(test, err)
-        self._bad(test, err)
-
-    def addSubTest(self, test, sub, err):
-        super().addSubTest(test, sub, err)
-        if err is not None:
-            self._bad(sub, err)
+         "Backend.test_preexec_fallback", "SandboxErrors.test_refused_before_start",
+         "Priorities.test_cpus", "Supervise.test_ends_in_time",
+         "Exec.test_refused_before_any_change"]
 
 
 def main():
-    loader = unittest.defaultTestLoader
-    mod = sys.modules[__name__]
-    if "--quick" in sys.argv:
-        suite = loader.loadTestsFromNames(QUICK, mod)
-    else:
-        suite = loader.loadTestsFromModule(mod)
-    print(f"1..{suite.countTestCases()}", flush=True)
-    r = Tap()
-    suite.run(r)
-    return 0 if r.wasSuccessful() else 1
+    import test_backend
+    import test_exec
+    import test_resources
+    import test_sandbox
+    mods = [sys.modules[__name__], test_backend, test_sandbox, test_resources, test_exec]
+    return run(mods, QUICK if "--quick" in sys.argv else ())
 
 
 if __name__ == "__main__":
