@@ -241,7 +241,7 @@ completion-install:
 # make check.
 DEB_JOBS ?= 2
 deb:
-	@command -v dh >/dev/null || { echo "make deb: needs dpkg-dev and debhelper" >&2; exit 1; }
+	@scripts/deps.sh deb
 	rm -rf $(O)/deb
 	mkdir -p $(O)/deb/clonexec-$(VERSION)
 	if git rev-parse --show-toplevel >/dev/null 2>&1; then \

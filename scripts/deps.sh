@@ -7,6 +7,8 @@
 #     build   make (all): a C compiler, libcap-dev and libseccomp-dev for the command
 #     demo    make demo: build, and ps
 #     check   make check: demo, and what the tests use
+#     deb     make deb and check-deb: check, and the package tools (dpkg-dev,
+#             debhelper, dh-python, lintian)
 #     musl    make check-musl: musl-gcc and prove
 missing=
 need() { # need PACKAGE TEST...
@@ -52,6 +54,13 @@ check_all() {
 			need bash-completion test -f /usr/share/bash-completion/bash_completion
 			need libcap2-bin test -x /usr/sbin/capsh
 			need "python3-dev python3-setuptools libpython3.11-testsuite" sh -c 'test -e /usr/include/python3.11/Python.h && test -d /usr/lib/python3/dist-packages/setuptools && test -e /usr/lib/python3.11/test/test_subprocess.py'
+			;;
+		deb)
+			check_all check
+			need dpkg-dev command -v dpkg-buildpackage
+			need debhelper command -v dh
+			need dh-python test -e /usr/share/perl5/Debian/Debhelper/Sequence/python3.pm
+			need lintian command -v lintian
 			;;
 		musl)
 			need musl-tools command -v musl-gcc
