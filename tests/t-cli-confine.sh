@@ -105,8 +105,15 @@ run --join "$target" -- sh -c 'exit 7'
 is "$rc" 7 "--join with a PID namespace: the exit status is the program's"
 rejects "a process that does not exist" "--join: process 999999: No such process" --join 999999
 rejects "a missing namespace file" "--join-file: /nonexistent: No such file" --join-file net=/nonexistent
-rejects "a file that is no namespace" "is not a namespace" --join-file net=/etc/passwd
-rejects "a namespace of another type" "another type of namespace" --join-file "net=/proc/$target/ns/uts"
+rejects "a file that is no namespace" "--join-file net=/etc/passwd: fd [0-9]* is not a namespace" \
+	--join-file net=/etc/passwd
+rejects "a namespace of another type" "--join-file net=/proc/$target/ns/uts: .*another type of namespace" \
+	--join-file "net=/proc/$target/ns/uts"
+fifo=$(mktemp -u "${TMPDIR:-/tmp}/cx-fifo.XXXXXX")
+mkfifo "$fifo"
+rejects "a FIFO given as a namespace file (no hang)" "--join-file net=$fifo: .*not a namespace" \
+	--join-file "net=$fifo"
+rm -f "$fifo"
 rejects "--join-ns without --join" "needs --join" --join-ns net
 rejects "joining our own namespaces" "shares all its namespaces" --join $$
 kill -KILL "$target" 2>/dev/null

@@ -53,12 +53,14 @@ static int add_file(struct cli_state *s, const char *arg)
 		return cli_fail(s, EINVAL, "'%s' is not TYPE=PATH", arg);
 	if (cli_grow(&o->join_fds, s->join.nfds, sizeof(*o->join_fds)) < 0)
 		return cli_fail(s, ENOMEM, "out of memory");
-	fd = open(eq + 1, O_RDONLY | O_CLOEXEC);
+	/* A namespace file never blocks; a FIFO or a terminal given by mistake
+	 * must not hang the parse or become the controlling terminal. */
+	fd = open(eq + 1, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0)
 		return cli_fail(s, errno, "%s: %s", eq + 1, strerror(errno));
-	o->join_fds[s->join.nfds++] = (struct cx_ns_fd){ .fd = fd, .type = type };
-	o->njoin_open = s->join.nfds;
-	return 0;
+	o->join_fds[s->join.nfds] = (struct cx_ns_fd){ .fd = fd, .type = type };
+	o->njoin_open = ++s->join.nfds;
+	return cli_note(s, "join_fds", (int)s->join.nfds - 1, arg);
 }
 
 static int parse_seconds(struct cli_state *s, const char *arg, int64_t *ret)
