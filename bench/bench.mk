@@ -46,8 +46,8 @@ $(BENCH_O)/xcheck: bench/xcheck.c bench/stats.c bench/selfmap.c bench/spawnbench
 		$(O)/libclonexec.a -lpthread
 
 # Live children (issue 14 section 3) and the child they keep alive.
-$(BENCH_O)/livebench: bench/live.c bench/stats.c bench/spawnbench.h $(O)/libclonexec.a | $(BENCH_O)
-	$(CC) $(CPPFLAGS) -Isrc $(CFLAGS) $(WARN) -o $@ bench/live.c bench/stats.c $(O)/libclonexec.a
+$(BENCH_O)/livebench: bench/live.c bench/live-ways.c bench/live.h bench/stats.c bench/spawnbench.h $(O)/libclonexec.a | $(BENCH_O)
+	$(CC) $(CPPFLAGS) -Isrc $(CFLAGS) $(WARN) -o $@ bench/live.c bench/live-ways.c bench/stats.c $(O)/libclonexec.a
 
 $(BENCH_O)/sleeper: bench/sleeper.S | $(BENCH_O)
 	$(CC) -nostdlib -static -Wl,--build-id=none -s -o $@ $<
