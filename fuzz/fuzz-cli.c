@@ -10,7 +10,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -25,22 +24,34 @@ static int quiet_cb(int index, int step, const char *who, const char *text, void
 	return 0;
 }
 
-/* Options that read an fd (--seccomp FD) read this process's: one that is
- * a pipe or a terminal (stdin, or what the caller of make left open) would
- * block the run until libFuzzer's timeout. Every such fd but stdout and
- * stderr reads /dev/null instead; files and directories stay. */
-int LLVMFuzzerInitialize(int *argc, char ***argv)
+/* --seccomp FD reads this process's fd FD. In a fuzzer that may be a pipe
+ * or a terminal: stdin, what the caller of make left open, or the pipes of
+ * the sanitizers' symbolizer (opened when libFuzzer prints NEW_FUNC, so
+ * after any start-up check). Reading one blocks until libFuzzer's timeout
+ * (or steals the symbolizer's answer): such an input is not run. A file, a
+ * directory, /dev/null or a closed fd is read as the CLI would. */
+static int reads_blocking_fd(int argc, char **argv)
 {
-	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-	struct stat st;
+	static const char opt[] = "--seccomp";
+	struct stat st, null;
 
-	(void)argc, (void)argv;
-	for (int fd = 0; null >= 0 && fd < 1024; fd++)
-		if (fd != 1 && fd != 2 && fd != null && fstat(fd, &st) == 0 &&
-		    !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
-			dup3(null, fd, O_CLOEXEC);
-	if (null >= 0)
-		close(null);
+	for (int i = 1; i < argc; i++) {
+		const char *v = NULL;
+		unsigned long fd = 0;
+
+		if (!strcmp(argv[i], opt) && i + 1 < argc)
+			v = argv[i + 1];
+		else if (!strncmp(argv[i], opt, sizeof(opt) - 1) && argv[i][sizeof(opt) - 1] == '=')
+			v = argv[i] + sizeof(opt);
+		if (!v || !*v || strspn(v, "0123456789") != strlen(v) || strlen(v) > 9)
+			continue;
+		fd = strtoul(v, NULL, 10);
+		if (fstat((int)fd, &st) < 0 || S_ISREG(st.st_mode) || S_ISDIR(st.st_mode))
+			continue;
+		if (S_ISCHR(st.st_mode) && stat("/dev/null", &null) == 0 && st.st_rdev == null.st_rdev)
+			continue;
+		return 1;
+	}
 	return 0;
 }
 
@@ -61,6 +72,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		i += strlen(copy + i);
 	}
 	argv[argc] = NULL;
+	if (reads_blocking_fd(argc, argv)) {
+		free(copy);
+		return 0;
+	}
 
 	memset(errbuf, 0x5a, sizeof(errbuf));
 	r = cli_parse(argc, argv, &opts, errbuf, sizeof(errbuf));
