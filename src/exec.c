@@ -37,6 +37,12 @@ int cx_check_in_place(const struct cx_attr *a, struct cx_error *err)
 					     "needs setgroups deny");
 		}
 	}
+	/* The spawner removes that cgroup after the child's end; in place the
+	 * spawner becomes the program and nobody is left to. */
+	if (a->cgroup_parent)
+		return cx_check_fail(err, EINVAL, "cgroup_parent: a cgroup of the program's own is removed "
+				     "by its spawner after the end, and in place there is none; "
+				     "place it in an existing cgroup instead");
 	if (a->flags & CX_ATTR_REQUIRE_PIDFD)
 		return cx_check_fail(err, EINVAL, "flags: no pidfd without a new process");
 	return 0;

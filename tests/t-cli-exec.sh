@@ -46,6 +46,49 @@ is "$(hostname)" "$host_name" "--hostname in place: the host's name unchanged"
 run --exec --explain --tmpfs "$T/m" -- true
 like "$out" "self +unshare mount" "--explain --exec --tmpfs: a mount namespace by unshare"
 
+# Confinement and process attributes in place (issue 13: every attribute
+# that works in place, seen in the program). The pid stays clonexec's: the
+# shell execs clonexec, which becomes the probe.
+CP=$T/prog/confine-probe
+run --exec --cap-drop ALL --cap-add net_bind_service -- "$CP" status CapEff status CapBnd
+is "$(field CapEff "$out") $(field CapBnd "$out")" "0000000000000400 0000000000000400" \
+	"--cap-drop ALL --cap-add net_bind_service in place: CapEff and CapBnd 0x400"
+run --exec --securebits +noroot,+noroot_locked -- "$CP" securebits
+is "$(field securebits "$out")" 3 "--securebits in place"
+run --exec --no-new-privs -- "$CP" status NoNewPrivs
+is "$(field NoNewPrivs "$out")" 1 "--no-new-privs in place"
+mkdir -p "$T/w"
+run --exec --seccomp-deny mkdir,mkdirat:EXDEV -- "$CP" mkdir "$T/w/c" write "$T/w/f" status Seccomp
+is "$(field mkdir "$out") $(field write "$out") $(field Seccomp "$out")" "18 0 2" \
+	"--seccomp-deny in place: EXDEV for mkdir, writes work, filter mode 2"
+if [ -z "${CX_VALGRIND:-}" ]; then
+	mkdir -p "$T/in" "$T/out"
+	run --exec --landlock-ro / --landlock-rw "$T/in" -- "$CP" write "$T/in/f" write "$T/out/f"
+	is "$(printf '%s\n' "$out" | tr '\n' ' ')" "write=0 write=13 " \
+		"--landlock-ro/--landlock-rw in place: written inside, refused outside"
+fi
+# --setsid: the program leads a new session, with clonexec's pid.
+out=$(sh -c 'echo $$; exec "$0" --exec --setsid -- sh -c "echo \$\$; ps -o sid= -p \$\$"' "$CX" 2>"$T/stderr")
+rc=$?
+set -- $out
+is "$rc $1 $2 $3" "0 $1 $1 $1" "--setsid in place: same pid, and it leads its session"
+set --
+run --exec --nice 7 --oom-score-adj 345 -- sh -c 'cut -d" " -f19 /proc/self/stat; cat /proc/self/oom_score_adj'
+is "$rc $(echo $out)" "0 7 345" "--nice and --oom-score-adj in place"
+run --exec --sched batch --cpus 0 -- "$CP" status Cpus_allowed_list
+is "$(field Cpus_allowed_list "$out")" 0 "--cpus in place: Cpus_allowed_list 0"
+run --exec --sched batch -- sh -c 'chrt -p $$'
+like "$out" "SCHED_BATCH" "--sched batch in place"
+# A new root in place: user and mount namespaces by unshare, pivot_root
+# into a tmpfs that holds only /usr and the probe's directory.
+echo in-the-new-root > "$T/prog/mark"
+run --exec -r --new-root --ro-bind /usr /usr --symlink usr/bin /bin --symlink usr/lib /lib \
+	--symlink usr/lib64 /lib64 --ro-bind "$T/prog" "$T/prog" -- "$PROBE" cat "$T/prog/mark" cat /etc/passwd
+is "$rc $out" "0 in-the-new-root" "--new-root in place: the program runs and sees what was bound"
+case $out in *root:x:0:0*) ok 1 "--new-root in place: the host's /etc is not there" ;;
+*) ok 0 "--new-root in place: the host's /etc is not there" ;; esac
+is "$(grep -c " $T/prog " /proc/self/mountinfo)" 0 "--new-root in place: nothing left mounted on the host"
+
 # --explain --exec: every step is clonexec's own.
 run --exec --explain -r -- true
 like "$out" "self +unshare user" "--explain --exec: unshare by clonexec itself"
@@ -57,6 +100,11 @@ rejects "--exec with --clone pid" "--clone user,pid: a new PID namespace takes a
 	--exec --clone user,pid
 rejects "--exec with --timeout" "--exec: not with --timeout" --exec --timeout 5
 rejects "--exec with --kill-tree" "--exec: not with --kill-tree" --exec --kill-tree
+rejects "--exec with --init" "--exec: not with --init" --exec --init
+rejects "--exec with -p --init" "--exec: not with --init" --exec -p --init
+rejects "--exec with a cgroup of its own" \
+	"--cgroup-parent /sys/fs/cgroup/unified: a cgroup of the program's own is removed by its spawner" \
+	--exec --cgroup-parent /sys/fs/cgroup/unified
 run --exec --json -- touch "$T/marker"
 like "$rc $(echo "$err" | head -n 1)" "^125 clonexec: --exec: not with --json" "--exec with --json: 125, says why"
 [ ! -e "$T/marker" ]

@@ -268,6 +268,7 @@ int main(void)
 	CX_ATTR(pid_ns, .cloneflags = CX_NEWPID);
 	CX_ATTR(other_maps, .cloneflags = CX_NEWUSER, .uid_map = &other, .nuid_map = 1);
 	CX_ATTR(pidfd, .flags = CX_ATTR_REQUIRE_PIDFD);
+	CX_ATTR(own_cgroup, .cgroup_parent = CGROUP_ROOT);
 
 	same_pid();
 	namespaces();
@@ -277,6 +278,9 @@ int main(void)
 	refused("a new PID namespace", &pid_ns, "a new PID namespace takes a new process");
 	refused("maps of other ids", &other_maps, "can map only the caller's uid");
 	refused("a pidfd", &pidfd, "no pidfd without a new process");
+	/* No cgroup is made: the check comes first (the directory need not
+	 * even be a cgroup for the refusal). */
+	refused("a cgroup of its own", &own_cgroup, "cgroup_parent: a cgroup of the program's own");
 	failing_step();
 	return tap_done();
 }

@@ -128,6 +128,9 @@ static int finish(struct cli_state *s)
 		return cli_fail(s, EINVAL, "not with --timeout: no supervisor is left to stop it");
 	if (s->o->kill_tree)
 		return cli_fail(s, EINVAL, "not with --kill-tree: no supervisor is left to kill it");
+	if (s->o->attr.flags & CX_ATTR_INIT)
+		return cli_fail(s, EINVAL, "not with --init: the init would be a process of its "
+				"own, and --exec starts none");
 	return 0;
 }
 
