@@ -11,7 +11,7 @@ import unittest
 
 import clonexec
 
-from cxtest import OBSERVE, ROOT, unprivileged_out
+from cxtest import CGROUP_ROOT, OBSERVE, ROOT, unprivileged_out
 
 
 def exec_in_fork(args, **kw):
@@ -76,8 +76,10 @@ class Exec(unittest.TestCase):
         # Checked before the first change: safe to try in this process.
         umask = os.umask(0o22)
         os.umask(umask)
-        for kw, what in ((dict(namespaces=["pid"]), "cloneflags"),
-                         (dict(require_pidfd=True), "")):
+        cases = [(dict(namespaces=["pid"]), "cloneflags"), (dict(require_pidfd=True), "")]
+        if os.path.exists(CGROUP_ROOT + "/cgroup.procs"):  # a cgroup v2 directory
+            cases.append((dict(cgroup_parent=CGROUP_ROOT), "a cgroup of the program's own"))
+        for kw, what in cases:
             with self.assertRaises(clonexec.SpawnError) as c:
                 clonexec.exec(["true"], umask=0o077, **kw)
             self.assertEqual((c.exception.errno, c.exception.step_name),
