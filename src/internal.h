@@ -250,11 +250,17 @@ struct cx_op_mount {
 
 /* What the mount ops share in the child (the one child-written part of
  * the plan besides the report and the fd plan's scratch). */
+#define CX_MNT_SUBMOUNTS 1024
 struct cx_mnt_state {
 	int root;             /* fd of the tree targets resolve in */
 	int host;             /* fd of the caller's / (without openat2: chroot back) */
 	int dev[6];           /* a DEV's host nodes, opened before its tmpfs */
 	char path[PATH_MAX + 2]; /* a target's prefix while making its parents */
+	/* Without mount_setattr: the submounts of a read-only bind, by id,
+	 * and lines of /proc/self/mountinfo (child/remount.c). */
+	int sub[CX_MNT_SUBMOUNTS];
+	int nsub;
+	char info[3 * PATH_MAX];
 };
 
 /* SETHOSTNAME, SETDOMAINNAME, and INIT (name unused) */

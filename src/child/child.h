@@ -78,6 +78,9 @@ long cx_run_new_root(const struct cx_plan *plan, const struct cx_op *op);
 long cx_run_mount(const struct cx_plan *plan, const struct cx_op *op);
 long cx_run_pivot_root(const struct cx_plan *plan, const struct cx_op *op);
 long cx_run_set_name(const struct cx_plan *plan, const struct cx_op *op);
+/* remount.c: one mount, or a mount and its submounts, without mount_setattr */
+long cx_child_remount(long fd, uint64_t set);
+long cx_child_remount_tree(const struct cx_plan *plan, long topfd, uint64_t set);
 /* init.c */
 long cx_run_init(const struct cx_plan *plan, const struct cx_op *op);
 

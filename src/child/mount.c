@@ -132,9 +132,9 @@ static long ensure(const struct cx_plan *plan, const char *target, int what)
 	}
 }
 
-/* nosuid, nodev, read-only on the mount now at target: recursively with
- * mount_setattr, else on its top mount by a remount that keeps the flags a
- * user namespace may not clear. */
+/* nosuid, nodev, read-only on the mount now at target, and on its
+ * submounts when recursive: by mount_setattr, else by remounts that keep
+ * the flags a user namespace may not clear (remount.c). */
 static long restrict_mount(const struct cx_plan *plan, const char *target, uint64_t set,
 			   int recursive)
 {
@@ -152,20 +152,10 @@ static long restrict_mount(const struct cx_plan *plan, const char *target, uint6
 		r = cx_syscall6(CX_SYS_mount_setattr, fd, (long)"",
 				AT_EMPTY_PATH | (recursive ? CX_AT_RECURSIVE : 0), (long)&attr,
 				sizeof(attr), 0);
+	} else if (recursive) {
+		r = cx_child_remount_tree(plan, fd, set);
 	} else {
-		unsigned long keep = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME |
-				     MS_NODIRATIME | MS_RELATIME;
-		unsigned long flags = MS_REMOUNT | MS_BIND;
-		struct fd_path p;
-		struct statfs sf;
-
-		r = cx_sys2(SYS_fstatfs, fd, &sf);
-		flags |= (unsigned long)sf.f_flags & keep;
-		flags |= (set & CX_MOUNT_ATTR_RDONLY) ? MS_RDONLY : 0;
-		flags |= (set & CX_MOUNT_ATTR_NOSUID) ? MS_NOSUID : 0;
-		flags |= (set & CX_MOUNT_ATTR_NODEV) ? MS_NODEV : 0;
-		if (r == 0)
-			r = cx_sys5(SYS_mount, "none", fd_path(&p, fd), "none", flags, 0);
+		r = cx_child_remount(fd, set);
 	}
 	close_fd(fd);
 	return r;
