@@ -88,6 +88,108 @@ else
 	ok 0 "as nobody # SKIP su cannot run as nobody"
 fi
 
+# --dev-bind: device nodes work through it; through a plain --bind of the
+# same directory (nodev) they cannot be opened. The host's /dev is the
+# source: wherever the tests run, its nodes must be usable.
+run "${BOX[@]}" --proc /proc --dev-bind /dev /x --bind /dev /y -- /bin/sh -c \
+	'head -c 4 /x/zero | od -An -tx1 | tr -d " "; echo hi >/x/null && echo wrote-null
+	head -c 4 /y/zero 2>&1; echo hi 2>&1 >/y/null
+	for m in /x /y; do grep " $m " /proc/self/mountinfo | cut -d" " -f6 | grep -q nodev &&
+		echo "$m nodev" || echo "$m dev"; done'
+is "$rc" 0 "--dev-bind and --bind of /dev run"
+like "$out" "^00000000"$'\n'"wrote-null"$'\n' "--dev-bind: /x/zero reads zeros, /x/null takes a write"
+like "$out" "/y/zero.*Permission denied"$'\n'".*/y/null.*Permission denied" \
+	"--bind of the same /dev: the nodes refuse to open (nodev, EACCES)"
+like "$out" $'\n'"/x dev"$'\n'"/y nodev$" "mountinfo: nodev on the --bind only"
+run "${BOX[@]}" --dev-bind /nonexistent/src /x -- /bin/true
+is "$rc/$err" "125/clonexec: bind with devices /nonexistent/src on /x: No such file or directory" \
+	"--dev-bind of a missing source: 125, the step and both paths named"
+run --dev-bind /dev
+is "$rc/$err" "125/clonexec: --dev-bind: needs two arguments: SRC DEST" "--dev-bind with one argument"
+
+# --dev-bind-try: a missing source is skipped, the operations after it are
+# not; an existing one is a --dev-bind (here of one node, a file target).
+run "${BOX[@]}" --proc /proc --dev-bind-try /nonexistent/src /x --tmpfs /after -- /bin/sh -c \
+	'test -e /x || echo no-x; grep " /after " /proc/self/mountinfo | sed "s/.* - //" | cut -d" " -f1'
+is "$rc/$out" "0/no-x"$'\n'"tmpfs" "--dev-bind-try: a missing source skipped, the tmpfs after it made"
+run "${BOX[@]}" --dev-bind-try /dev/zero /zero --bind-try /dev/zero /zero2 -- /bin/sh -c \
+	'head -c 2 /zero | od -An -tx1 | tr -d " "; head -c 2 /zero2 2>&1'
+like "$out" "^0000"$'\n'".*/zero2.*Permission denied$" \
+	"--dev-bind-try of an existing node: usable (the --bind-try of it is not)"
+
+# --ro-bind-try: a missing source is skipped (nothing made at the target);
+# an existing one is bound read-only.
+mkdir "$T/ro"
+echo ro-data >"$T/ro/f"
+run "${BOX[@]}" --ro-bind-try /nonexistent/src /srv/x -- /bin/sh -c 'test -e /srv/x || echo no-x'
+is "$rc/$out" "0/no-x" "--ro-bind-try: a missing source skipped, the program runs"
+run "${BOX[@]}" --proc /proc --ro-bind-try "$T/ro" /x -- /bin/sh -c \
+	'cat /x/f; { echo new >/x/f; } 2>&1; touch /x/g 2>&1; grep " /x " /proc/self/mountinfo | cut -d" " -f6'
+like "$out" "^ro-data"$'\n'".*/x/f: Read-only file system"$'\n'".*/x/g.*Read-only file system"$'\n'"ro," \
+	"--ro-bind-try of an existing source: readable, writes fail with EROFS, ro in mountinfo"
+is "$(cat "$T/ro/f"; ls "$T/ro")" "ro-data"$'\n'"f" "and the source is untouched"
+rejects "--ro-bind of a missing source" "bind read-only /nonexistent/src on $T/x: No such file or directory" \
+	--ro-bind /nonexistent/src "$T/x"
+ok "$([ ! -e "$T/x" ]; echo $?)" "nothing made at its target"
+
+# --mqueue: an mqueue filesystem at DEST; in a user namespace only with a
+# new ipc namespace (the mqueue belongs to the ipc namespace's owner).
+run "${BOX[@]}" --proc /proc --mqueue /dev/mqueue -- /bin/sh -c \
+	'grep " /dev/mqueue " /proc/self/mountinfo | sed "s/.* - //" | cut -d" " -f1'
+is "$rc/$out" "0/mqueue" "--mqueue: mountinfo shows an mqueue at DEST"
+mkdir "$T/mq"
+run -r -i --mqueue "$T/mq" -- sh -c \
+	'grep " $0 " /proc/self/mountinfo | sed "s/.* - //" | cut -d" " -f1' "$T/mq"
+is "$rc/$out" "0/mqueue" "--mqueue in place with -r -i"
+rejects "--mqueue in a user namespace without -i" \
+	"--mqueue $T/mq: mqueue in a new user namespace needs a new ipc namespace" -r --mqueue "$T/mq"
+run --mqueue
+is "$rc/$err" "125/clonexec: --mqueue: needs an argument" "--mqueue without DEST"
+
+# --remount-ro: the mount at DEST turns read-only, not the ones under it
+# (a tmpfs on /w/sub stays writable: not recursive, as bwrap's).
+run "${BOX[@]}" --proc /proc --tmpfs /w --tmpfs /w/sub --remount-ro /w -- /bin/sh -c \
+	'touch /w/f 2>&1; touch /w/sub/f && echo sub-written
+	grep -E " /w(/sub)? " /proc/self/mountinfo | cut -d" " -f5,6'
+like "$out" "^.*/w/f.*Read-only file system"$'\n'"sub-written"$'\n'"/w ro,.*"$'\n'"/w/sub rw," \
+	"--remount-ro: the tmpfs refuses writes (EROFS), the one under it does not"
+mkdir "$T/plain"
+rejects "--remount-ro of a directory that is not a mount" "remount read-only $T/plain: Invalid argument" \
+	--remount-ro "$T/plain"
+rejects "--remount-ro of a missing path" "remount read-only $T/missing: No such file or directory" \
+	--remount-ro "$T/missing"
+
+# --domainname: the NIS domain name of a new uts namespace (implied); the
+# host name in it stays the host's, the host's domain name stays its own.
+host_domain=$(cat /proc/sys/kernel/domainname)
+run --domainname cx-dom -- sh -c 'cat /proc/sys/kernel/domainname; hostname; readlink /proc/self/ns/uts'
+is "$rc/$(printf '%s\n' "$out" | head -n 2)" "0/cx-dom"$'\n'"$(hostname)" \
+	"--domainname: the child's domain name, its host name the host's"
+ok "$([ "$(printf '%s\n' "$out" | tail -n 1)" != "$(readlink /proc/self/ns/uts)" ]; echo $?)" \
+	"in a uts namespace of its own"
+run -u --hostname cx-h --domainname cx-d -- sh -c 'hostname; cat /proc/sys/kernel/domainname'
+is "$out" "cx-h"$'\n'"cx-d" "--hostname and --domainname together, with -u"
+is "$(cat /proc/sys/kernel/domainname)" "$host_domain" "the host's domain name unchanged"
+rejects "a domain name over 64 bytes" "domainname: longer than 64 bytes" \
+	--domainname "$(printf '%065d' 0)"
+
+# --die-with-parent: the child's parent-death signal is SIGKILL, and it
+# ends when clonexec is killed even though it ignores every other signal.
+run --die-with-parent -- "$T/prog/confine-probe" pdeathsig
+is "$out" "pdeathsig=9" "--die-with-parent: PR_GET_PDEATHSIG is SIGKILL"
+run -- "$T/prog/confine-probe" pdeathsig
+is "$out" "pdeathsig=0" "without it: none"
+rm -f "$T/dp.pid"
+"$CX" --die-with-parent -- sh -c 'trap "" HUP INT QUIT TERM USR1 USR2 ALRM PIPE
+	echo $$ >"$0.tmp" && mv "$0.tmp" "$0.pid" && exec sleep 30' "$T/dp" &
+cxpid=$!
+wait_for "$T/dp.pid"
+child=$(cat "$T/dp.pid")
+{ kill -KILL "$cxpid"; wait "$cxpid"; } 2>/dev/null
+ok "$(gone "$child" && echo 0 || echo 1)" "--die-with-parent: the child ($child) dies with clonexec"
+kill -KILL "$child" 2>/dev/null
+rejects "--die-with-parent with an argument" "--die-with-parent: takes no argument" --die-with-parent=1
+
 is "$(ours)" "$before" "nothing left mounted on the host"
 
 run --explain -r -p "${BOX[@]}" --dev /dev -- /bin/sh

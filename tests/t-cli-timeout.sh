@@ -3,8 +3,9 @@
 # --timeout, --kill-after, --timeout-signal (issue 11), as timeout(1):
 # exit 124 when the deadline passed, TERM unless told otherwise, KILL after
 # --kill-after for a program that ignores TERM, and the child's whole
-# process group gone afterwards. No timed assert: the deadlines are short,
-# the one bound (20 s) only catches a hang.
+# process group gone afterwards. No timed assert for speed: the deadlines
+# are short, the bounds (5 s over a deadline, 20 s) catch a missed deadline
+# or a hang.
 . "$(dirname "$0")/lib/cli-tap.sh"
 
 last() { printf '%s\n' "$err" | tail -n 1; }
@@ -23,6 +24,25 @@ start=$(date +%s)
 run --timeout 0.2 sleep 100
 is "$rc" 124 "--timeout 0.2 sleep 100: exit 124"
 ok "$([ $(($(date +%s) - start)) -lt 20 ] && echo 0 || echo 1)" "and it did not hang"
+
+# Within the deadline plus a margin: the bounds are generous (5 s over)
+# because a loaded 2-CPU CI machine can hold a process off the CPU for
+# seconds; they catch a deadline missed or doubled, not a slow run. The
+# lower bounds are exact: a timer never fires early.
+ms() { echo $(($(date +%s%N) / 1000000)); }
+t0=$(ms)
+run --timeout 0.5 -- sleep 30
+t=$(($(ms) - t0))
+is "$rc" 124 "--timeout 0.5 sleep 30: exit 124"
+ok "$([ "$t" -ge 500 ] && [ "$t" -lt 5500 ]; echo $?)" "after 0.5 s, before 0.5 s + 5 s (${t} ms)"
+t0=$(ms)
+run --timeout 0.5 --kill-after 0.5 -- sh -c 'trap "" TERM; echo $$ > "$0/ign"; exec sleep 30' "$T"
+t=$(($(ms) - t0))
+is "$rc" 124 "ignores TERM, --timeout 0.5 --kill-after 0.5: exit 124"
+# (The lower bound holds once the TERM is ignored: the file says so.)
+ok "$({ [ ! -s "$T/ign" ] || [ "$t" -ge 1000 ]; } && [ "$t" -lt 6000 ]; echo $?)" \
+	"killed after 0.5 s + 0.5 s, before 0.5 s + 0.5 s + 5 s (${t} ms)"
+ok "$(kill -0 "$(cat "$T/ign")" 2>/dev/null && echo 1 || echo 0)" "and gone when clonexec returns"
 
 run --timeout 30 -- sh -c 'exit 3'
 is "$rc" 3 "ends in time: its own status"

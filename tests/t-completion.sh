@@ -150,6 +150,15 @@ offers "$CX --ambient-caps cap_net_bind" "cap_net_bind_service" "with cap_ when 
 offers "$CX --ambient-caps chown,ki" "chown,kill" "the last item of a list"
 ncaps=$(($(cat /proc/sys/kernel/cap_last_cap) + 1))
 is "$(comp "$CX --ambient-caps " | wc -l)" "$ncaps" "every capability of the kernel ($ncaps)"
+offers "$CX --bounding-set +net_bind" "+net_bind_service" "--bounding-set (+|-)CAP: the sign kept"
+offers "$CX --inh-caps -net_bind" "-net_bind_service" "--inh-caps: -CAP"
+offers "$CX --inh-caps +cap_net_bind" "+cap_net_bind_service" "with cap_ when it is typed after the sign"
+offers "$CX --bounding-set -all,+ki" "-all,+kill" "the last change of a list"
+offers "$CX --bounding-set -al" "-all" "-all"
+offers "$CX --bounding-set=-setuid,-set" "-setuid,-setfcap -setuid,-setgid -setuid,-setpcap" \
+	"--bounding-set=: a listed change is not offered again"
+is "$(comp "$CX --bounding-set " | wc -l)" "$((2 * (ncaps + 1)))" \
+	"every capability and all, with either sign ($((2 * (ncaps + 1))))"
 nslist=$(printf '%s\n' "$help" | sed -n 's/^LIST of namespaces: //p' | tr -d '(),.' |
 	sed 's/or //')
 offers "$CX --clone " "$nslist" "--clone: the namespaces --help lists ($nslist)"

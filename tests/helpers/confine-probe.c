@@ -7,6 +7,7 @@
  *   read PATH         read=<errno or 0>
  *   getpid            getpid=<pid>
  *   securebits        securebits=<PR_GET_SECUREBITS, hex>
+ *   pdeathsig         pdeathsig=<PR_GET_PDEATHSIG: the signal number, 0 for none>
  *   monotonic         monotonic=<CLOCK_MONOTONIC seconds>
  *   boottime          boottime=<CLOCK_BOOTTIME seconds>
  *   uptime            uptime=<first field of /proc/uptime, seconds>
@@ -116,6 +117,11 @@ int main(int argc, char **argv)
 			printf("ppid=%d\n", (int)getppid());
 		} else if (!strcmp(v, "securebits")) {
 			printf("securebits=%x\n", (unsigned int)prctl(PR_GET_SECUREBITS, 0, 0, 0, 0));
+		} else if (!strcmp(v, "pdeathsig")) {
+			int sig = -1;
+
+			prctl(PR_GET_PDEATHSIG, &sig, 0, 0, 0);
+			printf("pdeathsig=%d\n", sig);
 		} else if (!strcmp(v, "monotonic")) {
 			printf("monotonic=%lld\n", clock_s(CLOCK_MONOTONIC));
 		} else if (!strcmp(v, "boottime")) {

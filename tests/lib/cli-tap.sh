@@ -52,8 +52,18 @@ is() { # is GOT EXPECTED DESCRIPTION
 	fi
 }
 
-like() { # like GOT REGEX DESCRIPTION
-	if printf '%s' "$1" | grep -Eq -- "$2"; then
+# like GOT REGEX DESCRIPTION: a line of GOT matches REGEX (grep -E); a REGEX
+# of several lines matches as many consecutive lines of GOT (grep would take
+# each line for a pattern of its own and pass when any one matched).
+like() {
+	local m
+	if [[ $2 == *$'\n'* ]]; then
+		printf '%s' "$1" | RE=$2 perl -0777 -ne 'exit(/$ENV{RE}/m ? 0 : 1)'
+	else
+		printf '%s' "$1" | grep -Eq -- "$2"
+	fi
+	m=$?
+	if [ "$m" -eq 0 ]; then
 		ok 0 "$3"
 	else
 		ok 1 "$3"
