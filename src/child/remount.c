@@ -152,9 +152,15 @@ static long parse_line(char *line, long *id, long *parent, char **point)
 	return 0;
 }
 
-/* What a pass over one line does: the top's mount point is noted; a mount
- * whose parent is in the set joins it. Returns 1 when the set grew. */
-static long take_line(struct cx_mnt_state *st, char *line, long top)
+struct walk {
+	long top;     /* the top's mount id */
+	long topfd;   /* an O_PATH fd of the top's root */
+	uint64_t set;
+};
+
+/* Collecting: the top's mount point is noted; a mount whose parent is in
+ * the set joins it. 1 when the set grew. */
+static long take_line(struct cx_mnt_state *st, char *line, const struct walk *w)
 {
 	long id, parent, r;
 	char *point;
@@ -163,7 +169,7 @@ static long take_line(struct cx_mnt_state *st, char *line, long top)
 	r = parse_line(line, &id, &parent, &point);
 	if (r < 0)
 		return r;
-	if (id == top) {
+	if (id == w->top) {
 		for (i = 0; point[i] && i < PATH_MAX; i++)
 			st->path[i] = point[i];
 		st->path[i] = '\0';
@@ -175,49 +181,6 @@ static long take_line(struct cx_mnt_state *st, char *line, long top)
 		return -E2BIG;
 	st->sub[st->nsub++] = (int)id;
 	return 1;
-}
-
-/* One read of /proc/self/mountinfo, line by line through st->info. The
- * number of mounts added to the set, or a negative errno. */
-static long pass(struct cx_mnt_state *st, long top)
-{
-	long f = cx_sys4(SYS_openat, AT_FDCWD, "/proc/self/mountinfo", O_RDONLY | O_CLOEXEC, 0);
-	long have = 0, added = 0, n, r = 0;
-
-	if (f < 0)
-		return f;
-	for (;;) {
-		long start = 0, i;
-
-		n = cx_sys3(SYS_read, f, st->info + have, sizeof(st->info) - 1 - have);
-		if (n < 0) {
-			r = n;
-			break;
-		}
-		have += n;
-		for (i = 0; i < have; i++) {
-			if (st->info[i] != '\n')
-				continue;
-			st->info[i] = '\0';
-			r = take_line(st, st->info + start, top);
-			if (r < 0)
-				break;
-			added += r;
-			start = i + 1;
-		}
-		if (r < 0)
-			break;
-		if (n == 0 || (start == 0 && have == (long)sizeof(st->info) - 1)) {
-			/* the end, or a line longer than the buffer */
-			r = n == 0 ? 0 : -ENAMETOOLONG;
-			break;
-		}
-		for (i = start; i < have; i++)
-			st->info[i - start] = st->info[i];
-		have -= start;
-	}
-	cx_sys1(SYS_close, f);
-	return r < 0 ? r : added;
 }
 
 /* The path of mount point `point` relative to the top's (st->path), or
@@ -237,12 +200,40 @@ static const char *below_top(const struct cx_mnt_state *st, const char *point)
 	return point[i] ? point + i : 0;
 }
 
-/* Remount every submount reachable below top (an O_PATH fd of the top
- * mount's root, already remounted by the caller). */
-static long remount_listed(struct cx_mnt_state *st, long topfd, uint64_t set)
+/* Remounting: a submount of the set, opened below the top by its path; what
+ * was opened must be one of the set (a covered mount leads to the one on
+ * top of it; anything else means the tree changed under us). */
+static long remount_line(struct cx_mnt_state *st, char *line, const struct walk *w)
+{
+	long id, parent, sub, got, r;
+	const char *rel;
+	char *point;
+
+	r = parse_line(line, &id, &parent, &point);
+	if (r < 0 || !in_set(st, id) || !(rel = below_top(st, point)))
+		return r < 0 ? r : 0;
+	sub = cx_sys4(SYS_openat, w->topfd, rel, O_PATH | O_NOFOLLOW | O_CLOEXEC, 0);
+	if (sub < 0)
+		return sub;
+	got = mount_id(sub);
+	if (got < 0)
+		r = got;
+	else if (!in_set(st, got))
+		r = -EXDEV;
+	else
+		r = cx_child_remount(sub, w->set);
+	cx_sys1(SYS_close, sub);
+	return r < 0 ? r : 0;
+}
+
+typedef long (*line_fn)(struct cx_mnt_state *st, char *line, const struct walk *w);
+
+/* One read of /proc/self/mountinfo, line by line through st->info: the sum
+ * of what fn returned, or the first negative errno. */
+static long each_line(struct cx_mnt_state *st, line_fn fn, const struct walk *w)
 {
 	long f = cx_sys4(SYS_openat, AT_FDCWD, "/proc/self/mountinfo", O_RDONLY | O_CLOEXEC, 0);
-	long have = 0, n, r = 0;
+	long have = 0, sum = 0, n, r = 0;
 
 	if (f < 0)
 		return f;
@@ -256,62 +247,50 @@ static long remount_listed(struct cx_mnt_state *st, long topfd, uint64_t set)
 		}
 		have += n;
 		for (i = 0; i < have && r >= 0; i++) {
-			long id, parent, sub, got;
-			const char *rel;
-			char *point;
-
 			if (st->info[i] != '\n')
 				continue;
 			st->info[i] = '\0';
-			r = parse_line(st->info + start, &id, &parent, &point);
+			r = fn(st, st->info + start, w);
+			sum += r > 0 ? r : 0;
 			start = i + 1;
-			if (r < 0 || !in_set(st, id) || !(rel = below_top(st, point)))
-				continue;
-			sub = cx_sys4(SYS_openat, topfd, rel, O_PATH | O_NOFOLLOW | O_CLOEXEC, 0);
-			if (sub < 0) {
-				r = sub;
-				break;
-			}
-			got = mount_id(sub);
-			if (got < 0)
-				r = got;
-			else if (!in_set(st, got))
-				r = -EXDEV; /* not our tree any more */
-			else
-				r = cx_child_remount(sub, set);
-			cx_sys1(SYS_close, sub);
 		}
-		if (r < 0 || n == 0)
+		if (r < 0)
 			break;
+		if (n == 0 || (start == 0 && have == (long)sizeof(st->info) - 1)) {
+			/* the end, or a line longer than the buffer */
+			r = n == 0 ? 0 : -ENAMETOOLONG;
+			break;
+		}
 		for (i = start; i < have; i++)
 			st->info[i - start] = st->info[i];
 		have -= start;
 	}
 	cx_sys1(SYS_close, f);
-	return r;
+	return r < 0 ? r : sum;
 }
 
 long cx_child_remount_tree(const struct cx_plan *plan, long topfd, uint64_t set)
 {
 	struct cx_mnt_state *st = plan->mnt;
-	long top = mount_id(topfd), r;
+	struct walk w = { .top = mount_id(topfd), .topfd = topfd, .set = set };
+	long r;
 
-	if (top < 0)
-		return top;
+	if (w.top < 0)
+		return w.top;
 	r = cx_child_remount(topfd, set);
 	if (r < 0)
 		return r;
 	st->nsub = 1;
-	st->sub[0] = (int)top;
+	st->sub[0] = (int)w.top;
 	st->path[0] = '\0';
 	/* Parents come before their children in mountinfo, so one pass finds
 	 * them all; another pass only in case they did not. */
 	do
-		r = pass(st, top);
+		r = each_line(st, take_line, &w);
 	while (r > 0);
 	if (r < 0)
 		return r;
 	if (!st->path[0])
 		return -ENOENT;
-	return st->nsub > 1 ? remount_listed(st, topfd, set) : 0;
+	return st->nsub > 1 ? each_line(st, remount_line, &w) : 0;
 }
