@@ -78,6 +78,7 @@ long cx_run_new_root(const struct cx_plan *plan, const struct cx_op *op);
 long cx_run_mount(const struct cx_plan *plan, const struct cx_op *op);
 long cx_run_pivot_root(const struct cx_plan *plan, const struct cx_op *op);
 long cx_run_set_name(const struct cx_plan *plan, const struct cx_op *op);
+char *cx_child_fd_path(char *buf, const char *prefix, long fd);
 /* remount.c: one mount, or a mount and its submounts, without mount_setattr */
 long cx_child_remount(long fd, uint64_t set);
 long cx_child_remount_tree(const struct cx_plan *plan, long topfd, uint64_t set);

@@ -26,22 +26,27 @@ struct fd_path {
 	char s[32];
 };
 
-static const char *fd_path(struct fd_path *p, long fd)
+/* prefix and fd's number, in buf (room for the prefix and 11 more). */
+char *cx_child_fd_path(char *buf, const char *prefix, long fd)
 {
-	static const char prefix[] = "/proc/self/fd/";
 	char digits[12];
 	int n = 0, i;
 
 	for (i = 0; prefix[i]; i++)
-		p->s[i] = prefix[i];
+		buf[i] = prefix[i];
 	do {
 		digits[n++] = (char)('0' + fd % 10);
 		fd /= 10;
 	} while (fd > 0);
 	while (n)
-		p->s[i++] = digits[--n];
-	p->s[i] = '\0';
-	return p->s;
+		buf[i++] = digits[--n];
+	buf[i] = '\0';
+	return buf;
+}
+
+static const char *fd_path(struct fd_path *p, long fd)
+{
+	return cx_child_fd_path(p->s, "/proc/self/fd/", fd);
 }
 
 static void close_fd(long fd)

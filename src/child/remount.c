@@ -21,23 +21,6 @@
 
 #include "child.h"
 
-static long put_fd_path(char *s, const char *prefix, long fd)
-{
-	char digits[12];
-	long n = 0, i;
-
-	for (i = 0; prefix[i]; i++)
-		s[i] = prefix[i];
-	do {
-		digits[n++] = (char)('0' + fd % 10);
-		fd /= 10;
-	} while (fd > 0);
-	while (n)
-		s[i++] = digits[--n];
-	s[i] = '\0';
-	return i;
-}
-
 static long parse_num(const char *s, const char **end)
 {
 	long v = 0;
@@ -56,7 +39,7 @@ static long mount_id(long fd)
 	const char *end;
 	long f, n, i, k;
 
-	put_fd_path(path, "/proc/self/fdinfo/", fd);
+	cx_child_fd_path(path, "/proc/self/fdinfo/", fd);
 	f = cx_sys4(SYS_openat, AT_FDCWD, path, O_RDONLY | O_CLOEXEC, 0);
 	if (f < 0)
 		return f;
@@ -95,7 +78,7 @@ long cx_child_remount(long fd, uint64_t set)
 	flags |= (set & CX_MOUNT_ATTR_RDONLY) ? MS_RDONLY : 0;
 	flags |= (set & CX_MOUNT_ATTR_NOSUID) ? MS_NOSUID : 0;
 	flags |= (set & CX_MOUNT_ATTR_NODEV) ? MS_NODEV : 0;
-	put_fd_path(path, "/proc/self/fd/", fd);
+	cx_child_fd_path(path, "/proc/self/fd/", fd);
 	return cx_sys5(SYS_mount, "none", path, "none", flags, 0);
 }
 
